@@ -1,0 +1,1 @@
+//! The Shopcaisse API client.
