@@ -11,6 +11,7 @@ mod ids;
 mod money;
 mod order;
 mod quantity;
+mod sale;
 mod secret;
 
 pub use catalog::{
@@ -23,4 +24,5 @@ pub use ids::{
 pub use money::{Money, MoneyError};
 pub use order::{Customer, CustomerDetails, NewCustomer, OrderLine, OrderPush, Payment, PosOrder};
 pub use quantity::{Quantity, QuantityError};
+pub use sale::{Sale, SaleLine};
 pub use secret::AppToken;
