@@ -1,1 +1,22 @@
-//! The Shopcaisse API client.
+//! The Shopcaisse HTTP client.
+//!
+//! [`Client`] offers one method per endpoint of the contract (`shared/spec/shopcaisse-api.md`,
+//! endpoints 1 to 19) over a single private chokepoint that sets the bearer token, applies the
+//! timeouts, maps statuses to [`crate::ErrorKind`]s and retries what is safe to retry. Listings
+//! read every page and return a [`Listing`]: the rows that could be read plus a report of the
+//! rows that could not ([`Problem`]), so one malformed item never sinks a catalog. Order pushes
+//! are idempotent per external reference: see [`Client::push_order`].
+//!
+//! Every JSON field name and URL path, observed or assumed, lives in the private `wire` module.
+
+mod client;
+mod config;
+mod listing;
+mod requests;
+mod retry;
+mod wire;
+
+pub use client::Client;
+pub use config::{ClientConfig, Sleeper, PRODUCTION_BASE_URL};
+pub use listing::{Listing, Page, Problem, ProblemKind};
+pub use requests::{ItemUpdate, NewItem, PushHow, PushOutcome};
