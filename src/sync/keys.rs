@@ -1,5 +1,6 @@
 //! Matching keys: references and barcodes normalised so that the same product written two ways
 //! (case, spaces, an EAN-13 and the UPC-A it extends) gives the same key, and an empty one none.
+//! The same idea serves customers (emails, French phone numbers) and declination attributes.
 
 /// A reference (SKU) as a matching key: spaces removed, uppercase. `None` when nothing is left.
 pub fn reference_key(raw: &str) -> Option<String> {
@@ -40,6 +41,72 @@ pub fn name_key(raw: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
+/// The words of a name as a set for similarity: the words of [`name_key`], each once, in first
+/// order. One-letter words carry no meaning for matching ("t", "x") and are dropped.
+pub fn name_tokens(raw: &str) -> Vec<String> {
+    let mut tokens: Vec<String> = Vec::new();
+    for word in raw.split(|c: char| !c.is_alphanumeric()) {
+        if word.chars().nth(1).is_none() {
+            continue;
+        }
+        let word = word.to_lowercase();
+        if !tokens.contains(&word) {
+            tokens.push(word);
+        }
+    }
+    tokens
+}
+
+/// A set of declination attributes as one key, independent of order, case and punctuation:
+/// `Taille=M, Couleur=Bleu` and `couleur=bleu, taille=m` agree. `None` when no attribute has
+/// both a name and a value.
+pub fn attributes_key<'a>(
+    attributes: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Option<String> {
+    let mut pairs: Vec<String> = attributes
+        .into_iter()
+        .filter_map(|(name, value)| Some(format!("{}={}", name_key(name)?, name_key(value)?)))
+        .collect();
+    if pairs.is_empty() {
+        return None;
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    Some(pairs.join("|"))
+}
+
+/// An email as a key: trimmed and lowercased. `None` unless it has something on both sides of
+/// one `@`: a blank email must never attach an order to somebody else.
+pub fn email_key(raw: &str) -> Option<String> {
+    let key = raw.trim().to_lowercase();
+    let (local, domain) = key.split_once('@')?;
+    (!local.is_empty() && !domain.is_empty() && !domain.contains('@')).then_some(key)
+}
+
+/// A phone number as a key, in international form with French numbers understood:
+/// `06 00 00 00 00`, `06.00.00.00.00`, `0033 6 00 00 00 00`, `+33 (0)6 00 00 00 00` and
+/// `+33600000000` all give `+33600000000`. Numbers in another national form are kept as their
+/// digits (they still match themselves). `None` under six digits: not a phone number.
+pub fn phone_key(raw: &str) -> Option<String> {
+    let without_trunk = raw.replace("(0)", "");
+    let international = without_trunk.trim_start().starts_with('+');
+    let digits: String = without_trunk.chars().filter(char::is_ascii_digit).collect();
+    let mut number = if international {
+        digits
+    } else if let Some(rest) = digits.strip_prefix("00") {
+        rest.to_owned()
+    } else if digits.len() == 10 && digits.starts_with('0') {
+        format!("33{}", &digits[1..])
+    } else {
+        digits
+    };
+    // "+33 06 …": the national trunk zero written after the country code.
+    if number.len() == 12 && number.starts_with("330") {
+        number.remove(2);
+    }
+    (number.len() >= 6).then(|| format!("+{number}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,5 +143,50 @@ mod tests {
         );
         assert_eq!(name_key("<b>Thé</b>"), Some("b thé b".into()));
         assert_eq!(name_key("--"), None);
+    }
+
+    #[test]
+    fn french_phone_numbers_agree_in_every_spelling() {
+        let expected = Some("+33600000000".to_owned());
+        for raw in [
+            "06 00 00 00 00",
+            "06.00.00.00.00",
+            "0033 6 00 00 00 00",
+            "+33 (0)6 00 00 00 00",
+            "+33600000000",
+            "+33 06 00 00 00 00",
+        ] {
+            assert_eq!(phone_key(raw), expected, "{raw}");
+        }
+        assert_eq!(phone_key("+44 20 7946 0000"), Some("+442079460000".into()));
+        assert_eq!(phone_key("12 34"), None);
+    }
+
+    #[test]
+    fn emails_ignore_case_and_spaces_and_blanks_match_nothing() {
+        assert_eq!(
+            email_key("  Jeanne.Martin@Example.FR "),
+            Some("jeanne.martin@example.fr".into())
+        );
+        assert_eq!(email_key(""), None);
+        assert_eq!(email_key("@example.fr"), None);
+        assert_eq!(email_key("jeanne"), None);
+    }
+
+    #[test]
+    fn attribute_sets_ignore_order_and_case() {
+        let a = attributes_key([("Taille", "M"), ("Couleur", "Bleu")]);
+        let b = attributes_key([("couleur", "bleu "), ("TAILLE", "m")]);
+        assert_eq!(a, b);
+        assert_eq!(a, Some("couleur=bleu|taille=m".into()));
+        assert_eq!(attributes_key([("Taille", "")]), None);
+    }
+
+    #[test]
+    fn name_tokens_are_distinct_words() {
+        assert_eq!(
+            name_tokens("Assiette plate - assiette x 2"),
+            vec!["assiette".to_owned(), "plate".to_owned()]
+        );
     }
 }

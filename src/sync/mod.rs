@@ -1,4 +1,22 @@
 //! Pure sync planning: from snapshots (the Shopcaisse catalog, the shop's product index, an order)
-//! to plans the PHP shell applies. No I/O here: every function is testable with plain values.
+//! to plans the PHP shell applies. No I/O here: no HTTP, no SQLite, no clock (times are passed
+//! in), so every function is testable with plain values. Every plan is plain serde data with
+//! snake_case fields: it crosses to PHP as JSON arrays.
+//!
+//! - [`keys`]: normalised matching keys (references, barcodes, names, attributes, emails, phones).
+//! - [`shop`]: the WooCommerce snapshot ([`ShopProduct`], [`ShopIndex`]) and existing [`Links`].
+//! - [`catalog`]: the Shopcaisse items indexed, each with its [`ItemRole`] in the shop.
+//! - [`matching`]: which item is which product ([`match_items`] → [`MatchPlan`]), and
+//!   [`suggest`]ions for the matching column.
 
+pub mod catalog;
 pub mod keys;
+pub mod matching;
+pub mod shop;
+
+pub use catalog::{Catalog, ItemRole};
+pub use matching::{
+    match_items, suggest, Conflict, MatchCounts, MatchMethod, MatchPlan, MatchedBy,
+    PlannedCreation, ProposedLink, Suggestion, SuggestionReason,
+};
+pub use shop::{Link, Links, ShopIndex, ShopKind, ShopProduct};
