@@ -1,0 +1,154 @@
+//! WooCommerce buyers already known as Shopcaisse customers, by normalised email or phone.
+//!
+//! Pushing an order attaches it to a Shopcaisse customer found by email, then by phone, and
+//! creates one otherwise. Remembering the answer saves those look-ups on the next order of the
+//! same buyer, and, more importantly, stops a second customer being created when the POS
+//! search lags behind a creation. A mapping is kept until the POS says the customer is gone
+//! ([`Customers::forget_customer`]).
+
+use super::db::parse_stored;
+use super::State;
+use crate::error::{Error, Result};
+use crate::model::CustomerId;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+/// A normalised contact: `email:jane@example.com` or `phone:0612345678`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CustomerKey(String);
+
+impl CustomerKey {
+    /// An email, trimmed and lowercased; `None` when it has no `@` between two non-empty parts.
+    pub fn email(raw: &str) -> Option<CustomerKey> {
+        let email = raw.trim().to_lowercase();
+        let (local, domain) = email.rsplit_once('@')?;
+        if local.is_empty() || domain.is_empty() || email.chars().any(char::is_whitespace) {
+            return None;
+        }
+        Some(CustomerKey(format!("email:{email}")))
+    }
+
+    /// A phone number as digits, with the French international forms (+33 6…, 0033 6…) made
+    /// national (06…); `None` under six digits.
+    pub fn phone(raw: &str) -> Option<CustomerKey> {
+        let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+        let digits = digits.strip_prefix("00").unwrap_or(&digits);
+        let national = match digits.strip_prefix("33") {
+            Some(rest) if rest.len() == 9 => format!("0{rest}"),
+            _ => digits.to_owned(),
+        };
+        (national.len() >= 6).then(|| CustomerKey(format!("phone:{national}")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The customer mappings of the state file.
+pub struct Customers<'a> {
+    state: &'a State,
+}
+
+impl<'a> Customers<'a> {
+    pub(super) fn new(state: &'a State) -> Self {
+        Customers { state }
+    }
+
+    /// Remembers that `key` belongs to the Shopcaisse customer `customer`.
+    pub fn remember(&self, key: &CustomerKey, customer: &CustomerId, now_ms: i64) -> Result<()> {
+        self.state.db.write("remembering a customer", |tx| {
+            tx.prepare_cached(
+                "INSERT INTO customers (key, customer_id, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (key) DO UPDATE SET
+                     customer_id = excluded.customer_id, updated_at = excluded.updated_at",
+            )?
+            .execute(params![key.as_str(), customer.as_str(), now_ms])?;
+            Ok(())
+        })
+    }
+
+    /// The customer remembered for `key`.
+    pub fn find(&self, key: &CustomerKey) -> Result<Option<CustomerId>> {
+        self.state.db.read("looking up a customer", |conn| {
+            Ok(conn
+                .prepare_cached("SELECT customer_id FROM customers WHERE key = ?1")?
+                .query_row([key.as_str()], |row| {
+                    parse_stored(0, row.get(0)?, CustomerId::parse)
+                })
+                .optional()?)
+        })
+    }
+
+    /// The customer remembered for this email, else for this phone.
+    pub fn find_by_contact(
+        &self,
+        email: Option<&str>,
+        phone: Option<&str>,
+    ) -> Result<Option<CustomerId>> {
+        let keys = [
+            email.and_then(CustomerKey::email),
+            phone.and_then(CustomerKey::phone),
+        ];
+        for key in keys.iter().flatten() {
+            if let Some(found) = self.find(key)? {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Forgets every key of a customer the POS no longer has; how many keys went.
+    pub fn forget_customer(&self, customer: &CustomerId) -> Result<usize> {
+        self.state.db.write("forgetting a customer", |tx| {
+            Ok(tx
+                .prepare_cached("DELETE FROM customers WHERE customer_id = ?1")?
+                .execute([customer.as_str()])?)
+        })
+    }
+
+    /// Forgets every mapping (the store changed: its customers are not the new store's).
+    pub fn clear(&self) -> Result<usize> {
+        self.state.db.write("forgetting customers", |tx| {
+            Ok(tx.execute("DELETE FROM customers", [])?)
+        })
+    }
+}
+
+impl std::str::FromStr for CustomerKey {
+    type Err = Error;
+
+    /// Parses a stored key back (`email:…` or `phone:…`), normalising it again.
+    fn from_str(raw: &str) -> Result<Self> {
+        let parsed = match raw.split_once(':') {
+            Some(("email", rest)) => CustomerKey::email(rest),
+            Some(("phone", rest)) => CustomerKey::phone(rest),
+            _ => None,
+        };
+        parsed.ok_or_else(|| Error::invalid_input(format!("{raw:?} is not a customer key")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_written_three_ways_give_one_key() {
+        let a = CustomerKey::phone("06 12 34 56 78").unwrap();
+        assert_eq!(CustomerKey::phone("+33 6 12 34 56 78"), Some(a.clone()));
+        assert_eq!(CustomerKey::phone("0033612345678"), Some(a));
+        assert_eq!(CustomerKey::phone("12"), None);
+    }
+
+    #[test]
+    fn emails_are_lowercased_and_checked() {
+        assert_eq!(
+            CustomerKey::email(" Jane@Example.COM ").unwrap().as_str(),
+            "email:jane@example.com"
+        );
+        assert_eq!(CustomerKey::email("nobody"), None);
+        assert_eq!(CustomerKey::email("@x"), None);
+    }
+}
