@@ -8,11 +8,14 @@
 //! - [`catalog`]: the Shopcaisse items indexed, each with its [`ItemRole`] in the shop.
 //! - [`matching`]: which item is which product ([`match_items`] → [`MatchPlan`]), and
 //!   [`suggest`]ions for the matching column.
+//! - [`stock`]: available quantities, packs, weighed items, and the guarded stock diff
+//!   ([`plan_stock`] → [`StockPlan`]).
 
 pub mod catalog;
 pub mod keys;
 pub mod matching;
 pub mod shop;
+pub mod stock;
 
 pub use catalog::{Catalog, ItemRole};
 pub use matching::{
@@ -20,3 +23,7 @@ pub use matching::{
     PlannedCreation, ProposedLink, Suggestion, SuggestionReason,
 };
 pub use shop::{Link, Links, ShopIndex, ShopKind, ShopProduct};
+pub use stock::{
+    available, pack_availability, plan_stock, shop_levels, shop_quantity, HoldReason,
+    PackAvailability, StockCounts, StockPlan, StockProblem, StockSettings, StockWrite,
+};
