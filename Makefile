@@ -1,0 +1,73 @@
+# Shopcaisse Sync: every command a developer or CI needs. `make help` lists them.
+#
+# The one package builds twice, into separate target dirs because both outputs share one name:
+#   target/ext  the PHP extension (ext-php-rs, feature `ext`), tied to the PHP it was built with;
+#   target/ffi  the portable FFI library (no PHP symbols), driven by php-shim/.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+CARGO ?= cargo
+PHP ?= php
+PHPUNIT ?= /usr/bin/phpunit
+
+EXT_LIB := target/ext/release/libshopcaisse_sync.so
+FFI_LIB := target/ffi/release/libshopcaisse_sync.so
+SANDBOX_BIN := target/ffi/release/shopcaisse-sandbox
+# PHP with nothing but our extension added: no php.ini surprises, FFI left to its default.
+PHP_EXT := $(PHP) -d extension=$(CURDIR)/$(EXT_LIB)
+PHP_FFI := $(PHP) -d ffi.enable=1
+
+.PHONY: help deps build build-ext build-ffi build-sandbox test test-rust test-php test-php-ext \
+        test-php-ffi check-ffi-symbols demo sandbox bench fmt clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
+
+deps: ## Install the Debian packages the build and the tests need (idempotent)
+	@bash scripts/install-deps.sh
+
+build: build-ext build-ffi ## Build the PHP extension and the FFI library
+
+build-ext: deps ## Build the PHP extension (target/ext)
+	CARGO_TARGET_DIR=target/ext $(CARGO) build --release --locked --lib
+
+build-ffi: deps ## Build the portable FFI library (target/ffi)
+	CARGO_TARGET_DIR=target/ffi $(CARGO) build --release --locked --lib --no-default-features
+
+build-sandbox: ## Build the Shopcaisse sandbox server
+	CARGO_TARGET_DIR=target/ffi $(CARGO) build --release --locked --no-default-features --features sandbox --bin shopcaisse-sandbox
+
+test: deps build test-rust check-ffi-symbols test-php ## Everything CI runs: Rust tests, then the PHP suite on both backends
+
+test-rust: ## Rust unit and integration tests (the sandbox runs in-process on loopback)
+	CARGO_TARGET_DIR=target/ffi $(CARGO) test --locked --no-default-features --features sandbox
+
+check-ffi-symbols: build-ffi ## Prove the FFI library carries no PHP symbol and needs no PHP library
+	@if nm -D $(FFI_LIB) | grep -E -i ' (zend|php|executor_globals|compiler_globals)' ; then \
+	  echo "the FFI library references PHP symbols" >&2; exit 1; fi
+	@if ldd $(FFI_LIB) | grep -i php; then echo "the FFI library links PHP" >&2; exit 1; fi
+	@echo "FFI library: no PHP symbols, links only: $$(ldd $(FFI_LIB) | awk '{print $$1}' | tr '\n' ' ')"
+
+test-php: test-php-ext test-php-ffi ## The PHP contract suite, once per backend
+
+test-php-ext: build-ext ## The PHP contract suite on the extension
+	cd tests/php && SCS_BACKEND=extension $(PHP_EXT) $(PHPUNIT) --configuration phpunit.xml
+
+test-php-ffi: build-ffi ## The PHP contract suite on the FFI library
+	cd tests/php && SCS_BACKEND=ffi SCS_FFI_LIB=$(CURDIR)/$(FFI_LIB) $(PHP_FFI) $(PHPUNIT) --configuration phpunit.xml
+
+demo: build ## Load the library both ways in php-cli and show what it does
+	@SCS_FFI_LIB=$(CURDIR)/$(FFI_LIB) $(PHP_EXT) demo/demo.php extension
+	@SCS_FFI_LIB=$(CURDIR)/$(FFI_LIB) $(PHP_FFI) demo/demo.php ffi
+
+sandbox: build-sandbox ## Start the Shopcaisse sandbox on 127.0.0.1:8765 with the demo catalog
+	$(SANDBOX_BIN) --port 8765 --fixture fixtures/demo-catalog.json
+
+bench: ## Benchmarks (catalog fetch, sync planning, state); figures go to docs/benchmarks.md
+	CARGO_TARGET_DIR=target/ffi $(CARGO) run --release --locked --no-default-features --features sandbox --example bench_catalog
+
+fmt: ## Format the Rust code
+	$(CARGO) fmt --all
+
+clean: ## Remove build outputs
+	rm -rf target

@@ -1,0 +1,116 @@
+<?php
+/**
+ * `ShopcaisseSync\Engine` over the portable FFI library: the same methods as the extension's
+ * class, each one line over call(), which speaks JSON to the library's one dispatch function.
+ */
+
+declare(strict_types=1);
+
+namespace ShopcaisseSync;
+
+use ShopcaisseSync\Shim\Native;
+
+final class Engine
+{
+    private \FFI\CData $handle;
+
+    /**
+     * @param array<string,mixed> $settings  The settings (WordPress options), as for the extension.
+     * @param string              $state_dir  Directory of the state file.
+     */
+    public function __construct(array $settings, string $state_dir)
+    {
+        $ffi = Native::ffi();
+        $handle = $ffi->new('ScsEngine*');
+        $error = $ffi->new('char*');
+        $code = $ffi->scs_engine_new(self::encode($settings), $state_dir, \FFI::addr($handle), \FFI::addr($error));
+        if ($code !== 0) {
+            self::throwFrom(self::take($error));
+        }
+        $this->handle = $handle;
+    }
+
+    public function __destruct()
+    {
+        if (isset($this->handle)) {
+            Native::ffi()->scs_engine_free($this->handle);
+        }
+    }
+
+    /** The library version. */
+    public function version(): string
+    {
+        return $this->call('version', []);
+    }
+
+    /** @return array<string,mixed> Which backend is loaded, its ABI version and build. */
+    public function diagnostics(): array
+    {
+        return $this->call('diagnostics', []);
+    }
+
+    /** Panics inside the core on purpose (only with the `test_hooks` setting on). */
+    public function triggerPanicForTest(string $message): mixed
+    {
+        return $this->call('triggerPanicForTest', ['message' => $message]);
+    }
+
+    /** Returns the value it was given, through the core (only with the `test_hooks` setting on). */
+    public function roundTripForTest(mixed $value): mixed
+    {
+        return $this->call('roundTripForTest', ['value' => $value]);
+    }
+
+    /** @param array<string,mixed> $args */
+    private function call(string $method, array $args): mixed
+    {
+        $ffi = Native::ffi();
+        $out = $ffi->new('char*');
+        $code = $ffi->scs_engine_call($this->handle, $method, self::encode($args), \FFI::addr($out));
+        $text = self::take($out);
+        if ($code !== 0) {
+            self::throwFrom($text);
+        }
+        return json_decode($text, true, 512, JSON_THROW_ON_ERROR);
+    }
+
+    /** Arguments travel as a JSON object; bad UTF-8 or NAN are refused as the extension refuses them. */
+    private static function encode(array $args): string
+    {
+        array_walk_recursive($args, static function (mixed $value): void {
+            if (is_object($value) || is_resource($value)) {
+                throw new InvalidInputException(
+                    'only arrays, strings, numbers, booleans and null can be passed to the engine',
+                    40
+                );
+            }
+        });
+        try {
+            return json_encode((object) $args, JSON_THROW_ON_ERROR | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION);
+        } catch (\JsonException $e) {
+            throw new InvalidInputException('a value cannot be passed to the engine: ' . $e->getMessage(), 40);
+        }
+    }
+
+    /** Copies a library-owned string into PHP and frees it. */
+    private static function take(\FFI\CData $text): string
+    {
+        if (\FFI::isNull($text)) {
+            return '';
+        }
+        $copy = \FFI::string($text);
+        Native::ffi()->scs_string_free($text);
+        return $copy;
+    }
+
+    /** Throws the exception class the core named for the error. */
+    private static function throwFrom(string $errorJson): never
+    {
+        $error = json_decode($errorJson, true) ?: [];
+        $class = __NAMESPACE__ . '\\' . ($error['class'] ?? 'Exception');
+        if (!is_a($class, Exception::class, true)) {
+            $class = Exception::class;
+        }
+        throw new $class((string) ($error['message'] ?? 'unknown error'), (int) ($error['code'] ?? 99));
+    }
+}

@@ -1,0 +1,56 @@
+<?php
+/**
+ * IDE stubs of the Shopcaisse Sync PHP API. Never loaded at run time: the extension or
+ * php-shim (FFI) provides the real classes. The PHP contract suite checks that the loaded
+ * `Engine` has exactly these public methods, with these parameter names, on both backends.
+ *
+ * Every method throws a subclass of \ShopcaisseSync\Exception on failure; getCode() is the
+ * kind's stable code (see php-shim/shopcaisse_sync.h).
+ */
+
+namespace ShopcaisseSync;
+
+final class Engine
+{
+    /**
+     * @param array<string,mixed> $settings  base_url, token, company_id, store_id, pos_id,
+     *                                       price_list_id, page_size, connect_timeout_ms,
+     *                                       request_timeout_ms, debug, test_hooks…
+     * @param string              $state_dir  Directory of the state file (outside the web root).
+     * @throws InvalidInputException
+     */
+    public function __construct(array $settings, string $state_dir) {}
+
+    /** The library version ("0.1.0"). */
+    public function version(): string {}
+
+    /**
+     * @return array{backend:string,version:string,abi_version:int,built_for_php:?string,
+     *               built_for_zts:?bool,built_for_debug:?bool,target:string,state_dir:string,
+     *               base_url:string,token_set:bool}
+     */
+    public function diagnostics(): array {}
+
+    /** Panics inside the core on purpose; needs the `test_hooks` setting. @throws InternalException */
+    public function triggerPanicForTest(string $message): mixed {}
+
+    /** Returns $value after a trip through the core; needs the `test_hooks` setting. */
+    public function roundTripForTest(mixed $value): mixed {}
+}
+
+class Exception extends \Exception {}
+class InvalidTokenException extends Exception {}
+class OrderModuleMissingException extends Exception {}
+class PermissionDeniedException extends Exception {}
+class NotFoundException extends Exception {}
+class RateLimitedException extends Exception {}
+class ServerException extends Exception {}
+class NetworkException extends Exception {}
+class TimeoutException extends Exception {}
+class UnexpectedPayloadException extends Exception {}
+class ConflictException extends Exception {}
+class InvalidInputException extends Exception {}
+class StateException extends Exception {}
+class BusyException extends Exception {}
+class NotConfiguredException extends Exception {}
+class InternalException extends Exception {}

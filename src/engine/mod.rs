@@ -1,0 +1,222 @@
+//! The façade both PHP backends call: one `Engine` per WordPress site, built from the settings
+//! array and a state directory.
+//!
+//! Adapters (`php` for the extension, `ffi` for the C ABI) stay thin: they turn PHP values into
+//! JSON, call [`Engine::call`] with a method name, and turn the answer or the error back. Routing
+//! every method through one table is what makes the two backends behave identically, and
+//! [`Engine::call_guarded`] is the one place a panic is caught and turned into an error.
+
+mod settings;
+
+pub use settings::{Settings, DEFAULT_BASE_URL};
+
+use crate::{Error, ErrorKind, Result};
+use serde_json::{json, Value};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+
+/// Bumped whenever the C ABI or the JSON shape of a method changes incompatibly; `php-shim`
+/// refuses a library whose ABI it does not know.
+pub const ABI_VERSION: u32 = 1;
+
+/// The library's version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Which binding loaded the library; reported by `diagnostics()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Extension,
+    Ffi,
+    /// Called from Rust directly (tests, benchmarks).
+    Native,
+}
+
+impl Backend {
+    fn as_str(self) -> &'static str {
+        match self {
+            Backend::Extension => "extension",
+            Backend::Ffi => "ffi",
+            Backend::Native => "native",
+        }
+    }
+}
+
+/// One site's engine.
+pub struct Engine {
+    settings: Settings,
+    state_dir: PathBuf,
+    backend: Backend,
+}
+
+impl Engine {
+    /// Builds an engine. Cheap: nothing is opened or connected until a method needs it, which
+    /// keeps PHP-FPM's forked workers from sharing sockets or file handles.
+    pub fn new(
+        settings: &Value,
+        state_dir: impl Into<PathBuf>,
+        backend: Backend,
+    ) -> Result<Engine> {
+        let state_dir = state_dir.into();
+        if state_dir.as_os_str().is_empty() {
+            return Err(Error::invalid_input("the state directory is empty"));
+        }
+        Ok(Engine {
+            settings: Settings::from_json(settings)?,
+            state_dir,
+            backend,
+        })
+    }
+
+    /// Calls a method by its PHP name, catching any panic so the PHP worker lives on.
+    pub fn call_guarded(&mut self, method: &str, args: &Value) -> Result<Value> {
+        match catch_unwind(AssertUnwindSafe(|| self.call(method, args))) {
+            Ok(result) => result,
+            Err(payload) => Err(Error::internal(format!(
+                "internal error in {method}: {}{}",
+                panic_message(payload.as_ref()),
+                LAST_PANIC_AT
+                    .with(|at| at.take())
+                    .map(|at| format!(" (at {at})"))
+                    .unwrap_or_default()
+            ))),
+        }
+    }
+
+    /// Calls a method by its PHP name with its arguments as a JSON object.
+    pub fn call(&mut self, method: &str, args: &Value) -> Result<Value> {
+        match method {
+            "version" => Ok(json!(VERSION)),
+            "diagnostics" => Ok(self.diagnostics()),
+            "triggerPanicForTest" => self.trigger_panic_for_test(args),
+            "roundTripForTest" => self.round_trip_for_test(args),
+            _ => Err(Error::invalid_input(format!(
+                "unknown engine method {method:?}"
+            ))),
+        }
+    }
+
+    /// What is loaded and what it was built for.
+    pub fn diagnostics(&self) -> Value {
+        let built_for = option_env!("SCS_BUILT_FOR_PHP").filter(|v| !v.is_empty());
+        json!({
+            "backend": self.backend.as_str(),
+            "version": VERSION,
+            "abi_version": ABI_VERSION,
+            "built_for_php": built_for,
+            "built_for_zts": option_env!("SCS_BUILT_FOR_ZTS").filter(|v| !v.is_empty()).map(|v| v == "1"),
+            "built_for_debug": option_env!("SCS_BUILT_FOR_DEBUG").filter(|v| !v.is_empty()).map(|v| v == "1"),
+            "target": format!("{}-{}", std::env::consts::ARCH, std::env::consts::OS),
+            "state_dir": self.state_dir.display().to_string(),
+            "base_url": self.settings.base_url,
+            "token_set": self.settings.token.is_some(),
+        })
+    }
+
+    /// Panics on purpose, to prove both bindings survive it. Refused unless the engine was built
+    /// with `test_hooks` on, so no production caller can reach it by mistake.
+    fn trigger_panic_for_test(&self, args: &Value) -> Result<Value> {
+        if !self.settings.test_hooks {
+            return Err(Error::new(ErrorKind::InvalidInput, "test hooks are off"));
+        }
+        let message = args
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or("test panic");
+        panic!("{message}");
+    }
+}
+
+impl Engine {
+    /// Hands back the value it was given, to prove both bindings carry every kind of value the
+    /// same way. Refused unless `test_hooks` is on.
+    fn round_trip_for_test(&self, args: &Value) -> Result<Value> {
+        if !self.settings.test_hooks {
+            return Err(Error::new(ErrorKind::InvalidInput, "test hooks are off"));
+        }
+        Ok(args.get("value").cloned().unwrap_or(Value::Null))
+    }
+}
+
+thread_local! {
+    /// Where the last panic of this thread happened, for the error message.
+    static LAST_PANIC_AT: std::cell::Cell<Option<String>> = const { std::cell::Cell::new(None) };
+}
+
+/// Replaces Rust's default panic output (a multi-line backtrace on the PHP worker's stderr) with
+/// one line, and remembers the location for the error PHP receives. Called by the adapters when
+/// an engine is created; installing it more than once is harmless.
+pub fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let at = info
+                .location()
+                .map(|l| format!("{}:{}", l.file(), l.line()));
+            eprintln!(
+                "shopcaisse-sync: internal error caught: {} at {}",
+                panic_message(info.payload()),
+                at.as_deref().unwrap_or("unknown place")
+            );
+            LAST_PANIC_AT.with(|cell| cell.set(at));
+        }));
+    });
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "non-string panic payload".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine(settings: Value) -> Engine {
+        Engine::new(&settings, "/tmp/scs-test", Backend::Native).unwrap()
+    }
+
+    #[test]
+    fn a_panic_becomes_an_internal_error() {
+        let mut e = engine(json!({"test_hooks": true}));
+        let err = e
+            .call_guarded("triggerPanicForTest", &json!({"message": "boom"}))
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Internal);
+        assert!(err.message().contains("boom"));
+        assert_eq!(
+            e.call_guarded("version", &json!({})).unwrap(),
+            json!(VERSION)
+        );
+    }
+
+    #[test]
+    fn the_panic_hook_is_refused_without_test_hooks() {
+        let mut e = engine(json!({}));
+        let err = e
+            .call_guarded("triggerPanicForTest", &json!({}))
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn unknown_methods_are_invalid_input() {
+        let mut e = engine(json!({}));
+        assert_eq!(
+            e.call_guarded("nope", &json!({})).unwrap_err().kind(),
+            ErrorKind::InvalidInput
+        );
+    }
+
+    #[test]
+    fn diagnostics_never_print_the_token() {
+        let e = engine(json!({"token": "secret-token-value"}));
+        let text = e.diagnostics().to_string();
+        assert!(!text.contains("secret-token-value"));
+        assert!(text.contains("\"token_set\":true"));
+    }
+}

@@ -1,0 +1,174 @@
+//! Settings handed to the engine by PHP (WordPress owns them as options).
+//!
+//! Parsed once, at the edge, into typed values with defaults, so the rest of the core never reads
+//! a raw array. Unknown keys are ignored (a newer plugin may send more); a wrong type is an
+//! `InvalidInput` error that names the key.
+
+use crate::model::{AppToken, CompanyId, PosId, PriceListId, StoreId};
+use crate::{Error, Result};
+use serde_json::Value;
+use std::time::Duration;
+
+/// The production API; a setting so that a sandbox or staging host can be used.
+pub const DEFAULT_BASE_URL: &str = "https://api.shop-caisse.com/v1";
+
+/// The engine's configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub base_url: String,
+    pub token: Option<AppToken>,
+    pub company: Option<CompanyId>,
+    pub store: Option<StoreId>,
+    pub pos: Option<PosId>,
+    pub price_list: Option<PriceListId>,
+    pub page_size: u32,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    /// Debug mode: redacted request traces go to the log.
+    pub debug: bool,
+    /// Enables entry points that exist only to test the bindings (a deliberate panic).
+    pub test_hooks: bool,
+    /// Every other key, kept for the modules that read their own settings.
+    pub raw: serde_json::Map<String, Value>,
+}
+
+impl Settings {
+    /// Parses the settings array PHP passes.
+    pub fn from_json(value: &Value) -> Result<Settings> {
+        let map = match value {
+            Value::Object(map) => map.clone(),
+            Value::Array(list) if list.is_empty() => serde_json::Map::new(),
+            Value::Null => serde_json::Map::new(),
+            _ => {
+                return Err(Error::invalid_input(
+                    "settings must be an array of key => value",
+                ))
+            }
+        };
+        let reader = Reader(&map);
+        Ok(Settings {
+            base_url: reader
+                .string("base_url")?
+                .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
+            token: reader.string("token")?.as_deref().and_then(AppToken::new),
+            company: reader.id("company_id", CompanyId::parse)?,
+            store: reader.id("store_id", StoreId::parse)?,
+            pos: reader.id("pos_id", PosId::parse)?,
+            price_list: reader.id("price_list_id", PriceListId::parse)?,
+            page_size: reader.integer("page_size", 1, 1000)?.unwrap_or(100) as u32,
+            connect_timeout: Duration::from_millis(
+                reader
+                    .integer("connect_timeout_ms", 100, 60_000)?
+                    .unwrap_or(5_000) as u64,
+            ),
+            request_timeout: Duration::from_millis(
+                reader
+                    .integer("request_timeout_ms", 100, 300_000)?
+                    .unwrap_or(30_000) as u64,
+            ),
+            debug: reader.boolean("debug")?.unwrap_or(false),
+            test_hooks: reader.boolean("test_hooks")?.unwrap_or(false),
+            raw: map,
+        })
+    }
+}
+
+/// Typed reads of one settings map, each error naming its key.
+struct Reader<'a>(&'a serde_json::Map<String, Value>);
+
+impl Reader<'_> {
+    fn get(&self, key: &str) -> Option<&Value> {
+        self.0.get(key).filter(|v| !v.is_null())
+    }
+
+    fn string(&self, key: &str) -> Result<Option<String>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.trim().to_owned())),
+            Some(_) => Err(Error::invalid_input(format!(
+                "setting {key} must be a string"
+            ))),
+        }
+    }
+
+    fn id<T>(
+        &self,
+        key: &str,
+        parse: fn(&str) -> Result<T, crate::model::IdError>,
+    ) -> Result<Option<T>> {
+        match self.string(key)? {
+            None => Ok(None),
+            Some(text) => parse(&text)
+                .map(Some)
+                .map_err(|e| Error::invalid_input(format!("setting {key}: {e}"))),
+        }
+    }
+
+    fn integer(&self, key: &str, min: i64, max: i64) -> Result<Option<i64>> {
+        let value = match self.get(key) {
+            None => return Ok(None),
+            Some(Value::Number(n)) => n.as_i64(),
+            // Values saved through HTML forms arrive as strings.
+            Some(Value::String(s)) if s.trim().is_empty() => return Ok(None),
+            Some(Value::String(s)) => s.trim().parse().ok(),
+            Some(_) => None,
+        };
+        match value {
+            Some(v) if (min..=max).contains(&v) => Ok(Some(v)),
+            _ => Err(Error::invalid_input(format!(
+                "setting {key} must be a whole number from {min} to {max}"
+            ))),
+        }
+    }
+
+    fn boolean(&self, key: &str) -> Result<Option<bool>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(Value::Number(n)) => Ok(Some(n.as_i64() != Some(0))),
+            Some(Value::String(s)) => match s.trim() {
+                "1" | "true" | "yes" | "on" => Ok(Some(true)),
+                "0" | "false" | "no" | "off" | "" => Ok(Some(false)),
+                _ => Err(Error::invalid_input(format!(
+                    "setting {key} must be true or false"
+                ))),
+            },
+            Some(_) => Err(Error::invalid_input(format!(
+                "setting {key} must be true or false"
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn empty_settings_take_defaults() {
+        let s = Settings::from_json(&json!([])).unwrap();
+        assert_eq!(s.base_url, DEFAULT_BASE_URL);
+        assert_eq!(s.page_size, 100);
+        assert!(s.token.is_none());
+    }
+
+    #[test]
+    fn form_strings_are_accepted() {
+        let s =
+            Settings::from_json(&json!({"page_size": "25", "debug": "1", "token": " k "})).unwrap();
+        assert_eq!(s.page_size, 25);
+        assert!(s.debug);
+        assert_eq!(s.token.unwrap().expose(), "k");
+    }
+
+    #[test]
+    fn bad_values_name_their_key() {
+        let e = Settings::from_json(&json!({"page_size": 0})).unwrap_err();
+        assert!(e.message().contains("page_size"));
+        let e = Settings::from_json(&json!({"store_id": "a/b"})).unwrap_err();
+        assert!(e.message().contains("store_id"));
+        assert!(Settings::from_json(&json!("x")).is_err());
+    }
+}
