@@ -333,6 +333,17 @@ impl Client {
         if reference.is_empty() {
             return Err(Error::invalid_input("an order needs an external reference"));
         }
+        // The reference is sent exactly as it is looked up.
+        let trimmed;
+        let order = if order.external_reference == reference {
+            order
+        } else {
+            trimmed = OrderPush {
+                external_reference: reference.to_owned(),
+                ..order.clone()
+            };
+            &trimmed
+        };
         let body = serde_json::to_vec(&wire::WireOrderPush::from(order))
             .map_err(|e| Error::internal(e.to_string()))?;
         let path = paths::orders(store);
