@@ -173,14 +173,15 @@ fn messy_barcode() -> impl Strategy<Value = String> {
     })
 }
 
-fn scenario() -> impl Strategy<
-    Value = (
-        Vec<(String, String)>,
-        Vec<(String, String)>,
-        Vec<(usize, usize)>,
-        MatchMethod,
-    ),
-> {
+/// Items and products as (reference, barcode), raw links (item, product), and a method.
+type Scenario = (
+    Vec<(String, String)>,
+    Vec<(String, String)>,
+    Vec<(usize, usize)>,
+    MatchMethod,
+);
+
+fn scenario() -> impl Strategy<Value = Scenario> {
     (
         prop::collection::vec((messy_reference(), messy_barcode()), 0..25),
         prop::collection::vec((messy_reference(), messy_barcode()), 0..25),

@@ -194,13 +194,15 @@ fn a_hundred_thousand_linked_items_diff_in_one_pass() {
 }
 
 /// A shop of `n` simple items (some weighed), and packs of them.
-fn shop() -> impl Strategy<
-    Value = (
-        Vec<(i64, i64, bool)>,
-        Vec<Vec<(usize, i64)>>,
-        Vec<Option<i64>>,
-    ),
-> {
+/// Simple items as (stock, reserved, weighed) in thousandths, packs as (component, quantity),
+/// and what was last applied per link.
+type Shop = (
+    Vec<(i64, i64, bool)>,
+    Vec<Vec<(usize, i64)>>,
+    Vec<Option<i64>>,
+);
+
+fn shop() -> impl Strategy<Value = Shop> {
     (1..12usize).prop_flat_map(|n| {
         (
             prop::collection::vec((-5_000i64..60_000, 0i64..8_000, any::<bool>()), n..=n),

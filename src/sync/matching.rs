@@ -23,7 +23,7 @@
 
 use super::catalog::{Catalog, ItemRole};
 use super::keys::{attributes_key, barcode_key, name_key, name_tokens, reference_key};
-use super::shop::{Link, Links, Pool, Postings, ShopIndex};
+use super::shop::{KeyMap, Link, Links, Pool, ShopIndex};
 use crate::model::{Item, ItemId};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -173,6 +173,12 @@ impl From<Pool> for PoolTag {
 /// different parents.
 type ConflictKey = (PoolTag, MatchedBy, i64, String);
 
+/// The items holding one key: most keys have one, held without an allocation.
+struct Holders {
+    first: u32,
+    more: Vec<u32>,
+}
+
 #[derive(Default)]
 struct ConflictSides {
     items: BTreeSet<u32>,
@@ -283,6 +289,10 @@ impl<'a> Matcher<'a> {
     }
 
     /// One key kind over one pool: unique key on both sides and a free product → proposed.
+    ///
+    /// Two passes over the items: the first counts who holds each key some product carries, the
+    /// second decides item by item, computing its keys again rather than keeping them all (at
+    /// 100 000 items, keeping them costs more memory than recomputing costs time).
     fn key_stage(&mut self, pool: Pool, kind: KeyKind) {
         let index = self.index;
         let product_keys = match kind {
@@ -292,29 +302,36 @@ impl<'a> Matcher<'a> {
         if product_keys.is_empty() {
             return;
         }
-        // Item keys that some product carries, grouped by item (positions ascend).
-        let mut entries: Vec<(u32, String)> = Vec::new();
+        // A key is known by the first product carrying it: no key text is kept between passes.
+        let mut holders: HashMap<u32, Holders> = HashMap::new();
         for at in self.positions_in(pool) {
             for key in item_keys(self.catalog.at(at), kind) {
-                if product_keys.contains_key(&key) {
-                    entries.push((at, key));
-                }
+                let Some(products) = product_keys.get(key.as_str()) else {
+                    continue;
+                };
+                holders
+                    .entry(products.as_slice()[0])
+                    .and_modify(|found| found.more.push(at))
+                    .or_insert(Holders {
+                        first: at,
+                        more: Vec::new(),
+                    });
             }
         }
-        let mut items_by_key: HashMap<&str, Vec<u32>> = HashMap::with_capacity(entries.len());
-        for (at, key) in &entries {
-            items_by_key.entry(key.as_str()).or_default().push(*at);
+        if holders.is_empty() {
+            return;
         }
         let by = kind.by();
-        let mut start = 0;
-        while start < entries.len() {
-            let at = entries[start].0;
-            let end = start + entries[start..].iter().take_while(|e| e.0 == at).count();
-            if self.state[at as usize] == State::Open {
-                let group = &entries[start..end];
-                self.decide(pool, by, at, group, product_keys, &items_by_key);
+        let open: Vec<u32> = self
+            .positions_in(pool)
+            .filter(|&at| self.state[at as usize] == State::Open)
+            .collect();
+        for at in open {
+            let mut keys = item_keys(self.catalog.at(at), kind);
+            keys.retain(|k| product_keys.contains_key(k.as_str()));
+            if !keys.is_empty() {
+                self.decide(pool, by, at, &keys, product_keys, &holders);
             }
-            start = end;
         }
     }
 
@@ -323,18 +340,21 @@ impl<'a> Matcher<'a> {
         pool: Pool,
         by: MatchedBy,
         at: u32,
-        group: &[(u32, String)],
-        product_keys: &HashMap<String, Postings>,
-        items_by_key: &HashMap<&str, Vec<u32>>,
+        keys: &[String],
+        product_keys: &KeyMap,
+        holders: &HashMap<u32, Holders>,
     ) {
         let mut candidate: Option<(u32, &str)> = None;
         let mut conflicted = false;
-        for (_, key) in group {
-            let products = &product_keys[key];
-            let items = &items_by_key[key.as_str()];
-            if products.len() > 1 || items.len() > 1 {
+        for key in keys {
+            let products = product_keys[key.as_str()].as_slice();
+            let items = &holders[&products[0]];
+            if products.len() > 1 || !items.more.is_empty() {
                 if products.iter().any(|&p| !self.taken[p as usize]) {
-                    self.conflict(pool, by, 0, key, items, products);
+                    let all: Vec<u32> = std::iter::once(items.first)
+                        .chain(items.more.iter().copied())
+                        .collect();
+                    self.conflict(pool, by, 0, key, &all, products);
                     conflicted = true;
                 }
                 continue;
@@ -687,15 +707,17 @@ pub fn suggest(
         .reference
         .as_deref()
         .and_then(reference_key)
-        .and_then(|k| keys.reference.get(&k))
+        .and_then(|k| keys.reference.get(k.as_str()))
     {
         found
+            .as_slice()
             .iter()
             .for_each(|&at| offer(at, 100, SuggestionReason::SameReference));
     }
     for key in item_keys(item, KeyKind::Barcode) {
-        if let Some(found) = keys.barcode.get(&key) {
+        if let Some(found) = keys.barcode.get(key.as_str()) {
             found
+                .as_slice()
                 .iter()
                 .for_each(|&at| offer(at, 95, SuggestionReason::SameBarcode));
         }
@@ -713,17 +735,18 @@ pub fn suggest(
             }
         }
     }
-    if let Some(found) = name_key(&item.name).and_then(|k| keys.name.get(&k)) {
+    let tokens = index.tokens();
+    if let Some(found) = name_key(&item.name).and_then(|k| tokens.names.get(k.as_str())) {
         found
+            .as_slice()
             .iter()
             .for_each(|&at| offer(at, 80, SuggestionReason::SameName));
     }
     let words = name_tokens(&item.name);
     if !words.is_empty() {
-        let tokens = index.tokens();
         let mut shared: HashMap<u32, u16> = HashMap::new();
         for word in &words {
-            match tokens.postings.get(word) {
+            match tokens.postings.get(word.as_str()).map(|p| p.as_slice()) {
                 Some(found) if found.len() <= MAX_WORD_POSTINGS => {
                     for &at in found {
                         *shared.entry(at).or_default() += 1;

@@ -78,20 +78,54 @@ impl Pool {
     }
 }
 
-/// Product positions (in the index) sharing one key. Most keys have exactly one.
-pub(crate) type Postings = Vec<u32>;
+/// Product positions (in the index) sharing one key. Nearly every key has exactly one, held
+/// without an allocation of its own: at 100 000 products this halves the index.
+#[derive(Debug, Clone)]
+pub(crate) enum Postings {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+impl Postings {
+    fn push(&mut self, at: u32) {
+        match self {
+            Postings::One(first) => *self = Postings::Many(vec![*first, at]),
+            Postings::Many(all) => all.push(at),
+        }
+    }
+
+    pub(crate) fn as_slice(&self) -> &[u32] {
+        match self {
+            Postings::One(at) => std::slice::from_ref(at),
+            Postings::Many(all) => all,
+        }
+    }
+}
+
+/// Normalised key → products carrying it.
+pub(crate) type KeyMap = HashMap<Box<str>, Postings>;
+
+fn post(map: &mut KeyMap, key: String, at: u32) {
+    match map.get_mut(key.as_str()) {
+        Some(postings) => postings.push(at),
+        None => {
+            map.insert(key.into_boxed_str(), Postings::One(at));
+        }
+    }
+}
 
 #[derive(Debug, Default, Clone)]
 pub(crate) struct PoolKeys {
-    pub(crate) reference: HashMap<String, Postings>,
-    pub(crate) barcode: HashMap<String, Postings>,
-    pub(crate) name: HashMap<String, Postings>,
+    pub(crate) reference: KeyMap,
+    pub(crate) barcode: KeyMap,
 }
 
-/// Name words → products, built on the first suggestion only (matching never needs it).
+/// Names and name words → products, built on the first suggestion only (matching never needs
+/// them, so a matching run does not pay for them).
 #[derive(Debug, Default)]
 pub(crate) struct TokenIndex {
-    pub(crate) postings: HashMap<String, Postings>,
+    pub(crate) names: KeyMap,
+    pub(crate) postings: KeyMap,
     pub(crate) counts: Vec<u16>,
 }
 
@@ -137,13 +171,10 @@ impl ShopIndex {
             }
             let slot = &mut keys[pool.slot()];
             if let Some(key) = product.sku.as_deref().and_then(reference_key) {
-                slot.reference.entry(key).or_default().push(at);
+                post(&mut slot.reference, key, at);
             }
             if let Some(key) = product.barcode.as_deref().and_then(barcode_key) {
-                slot.barcode.entry(key).or_default().push(at);
-            }
-            if let Some(key) = name_key(&product.name) {
-                slot.name.entry(key).or_default().push(at);
+                post(&mut slot.barcode, key, at);
             }
         }
         Ok(ShopIndex {
@@ -184,7 +215,7 @@ impl ShopIndex {
         let Some(key) = reference_key(raw) else {
             return Vec::new();
         };
-        self.collect(|keys| keys.reference.get(&key))
+        self.collect(|keys| keys.reference.get(key.as_str()))
     }
 
     /// Products (any kind) whose barcode has this barcode's key.
@@ -192,7 +223,7 @@ impl ShopIndex {
         let Some(key) = barcode_key(raw) else {
             return Vec::new();
         };
-        self.collect(|keys| keys.barcode.get(&key))
+        self.collect(|keys| keys.barcode.get(key.as_str()))
     }
 
     fn collect<'a>(
@@ -203,7 +234,7 @@ impl ShopIndex {
             .keys
             .iter()
             .filter_map(&pick)
-            .flatten()
+            .flat_map(Postings::as_slice)
             .copied()
             .collect();
         found.sort_unstable();
@@ -233,16 +264,20 @@ impl ShopIndex {
     pub(crate) fn tokens(&self) -> &TokenIndex {
         self.tokens.get_or_init(|| {
             let mut index = TokenIndex {
-                postings: HashMap::new(),
+                names: KeyMap::new(),
+                postings: KeyMap::new(),
                 counts: Vec::with_capacity(self.products.len()),
             };
             for (at, product) in self.products.iter().enumerate() {
+                if let Some(key) = name_key(&product.name) {
+                    post(&mut index.names, key, at as u32);
+                }
                 let tokens = name_tokens(&product.name);
                 index
                     .counts
                     .push(tokens.len().min(u16::MAX as usize) as u16);
                 for token in tokens {
-                    index.postings.entry(token).or_default().push(at as u32);
+                    post(&mut index.postings, token, at as u32);
                 }
             }
             index
@@ -321,6 +356,11 @@ impl Links {
 
     pub fn is_empty(&self) -> bool {
         self.by_item.is_empty()
+    }
+
+    /// Every link as (item, product), borrowed, in no particular order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&ItemId, i64)> + '_ {
+        self.by_item.iter().map(|(item, &wc_id)| (item, wc_id))
     }
 
     /// Every link, in no particular order.

@@ -342,15 +342,20 @@ pub fn plan_stock(
     let mut unchanged = 0;
     let mut linked_non_packs = 0;
     let mut missing = Vec::new();
-    for link in links.iter() {
-        let item = catalog.get(&link.item);
-        let role = catalog.role(&link.item);
+    for (item_id, wc_id) in links.pairs() {
+        let at = catalog.position(item_id);
+        let item = at.map(|at| catalog.at(at));
+        let role = at.map(|at| catalog.role_at(at));
         if role == Some(ItemRole::Parent) {
             continue;
         }
         counts.linked += 1;
-        let is_pack = levels.is_pack(&link.item).is_some();
-        let level = levels.level(&link.item, 0);
+        let is_pack =
+            item.is_some_and(|i| i.kind == ItemKind::Pack) || role == Some(ItemRole::Pack);
+        let level = match at {
+            Some(at) if is_pack => Some(levels.pack(at, 0)),
+            _ => levels.rows.get(item_id).copied(),
+        };
         if !is_pack {
             linked_non_packs += 1;
             if level.is_some() {
@@ -361,8 +366,8 @@ pub fn plan_stock(
             Some(level) => level,
             None => {
                 missing.push(StockProblem::MissingFromAnswer {
-                    item: link.item.clone(),
-                    wc_id: link.wc_id,
+                    item: item_id.clone(),
+                    wc_id,
                 });
                 if !settings.zero_missing {
                     continue;
@@ -371,7 +376,7 @@ pub fn plan_stock(
             }
         };
         let quantity = shop_quantity(item, level);
-        let previous = applied.get(&link.wc_id).copied();
+        let previous = applied.get(&wc_id).copied();
         if previous == Some(quantity) {
             unchanged += 1;
             continue;
@@ -380,8 +385,8 @@ pub fn plan_stock(
             counts.drops_to_zero += 1;
         }
         writes.push(StockWrite {
-            wc_id: link.wc_id,
-            item: link.item.clone(),
+            wc_id,
+            item: item_id.clone(),
             quantity,
             previous,
             sellable_units: quantity.whole_floor(),
