@@ -318,3 +318,122 @@ fn names_whose_lowercase_grows_still_normalise_once_and_for_all() {
         assert_eq!(name_tokens(&tokens.join(" ")), tokens, "{raw}");
     }
 }
+
+/// Parents with declinations (reference, size) against variable products with variations
+/// (sku, size), some parents already linked.
+type Declined = (
+    Vec<Vec<(usize, usize)>>,
+    Vec<Vec<(usize, usize)>>,
+    Vec<(usize, usize)>,
+);
+
+fn declined() -> impl Strategy<Value = Declined> {
+    let children = prop::collection::vec((0..8usize, 0..4usize), 0..5);
+    (
+        prop::collection::vec(children.clone(), 0..5),
+        prop::collection::vec(children, 0..5),
+        prop::collection::vec((0..5usize, 0..5usize), 0..3),
+    )
+}
+
+const SIZES: [&str; 4] = ["S", "M", "L", "XL"];
+
+fn declined_shop(
+    parents: &[Vec<(usize, usize)>],
+    variables: &[Vec<(usize, usize)>],
+    raw_links: &[(usize, usize)],
+) -> (Catalog, ShopIndex, Links) {
+    let reference = |n: usize| {
+        if n == 0 {
+            String::new()
+        } else {
+            format!("D-{n}")
+        }
+    };
+    let mut items = Vec::new();
+    for (p, children) in parents.iter().enumerate() {
+        let mut parent = item(&format!("p{p}"), "", "");
+        for (c, (r, size)) in children.iter().enumerate() {
+            let child = format!("p{p}-{c}");
+            parent.declinations.push(ItemId::parse(&child).unwrap());
+            let mut declination = item(&child, &reference(*r), "");
+            declination.kind = ItemKind::Variation;
+            declination.parent = Some(parent.id.clone());
+            declination.attributes = vec![shopcaisse_sync::model::Attribute {
+                name: "Taille".into(),
+                value: SIZES[*size].into(),
+            }];
+            items.push(declination);
+        }
+        items.push(parent);
+    }
+    let mut products = Vec::new();
+    for (v, children) in variables.iter().enumerate() {
+        let wc = 100 * (v as i64 + 1);
+        products.push(ShopProduct {
+            kind: ShopKind::Variable,
+            ..product(wc, "", "")
+        });
+        for (c, (r, size)) in children.iter().enumerate() {
+            products.push(ShopProduct {
+                kind: ShopKind::Variation,
+                parent_id: Some(wc),
+                attributes: vec![shopcaisse_sync::model::Attribute {
+                    name: "taille".into(),
+                    value: SIZES[*size].to_lowercase(),
+                }],
+                ..product(wc + c as i64 + 1, &reference(*r), "")
+            });
+        }
+    }
+    let mut used_items = HashSet::new();
+    let mut used_products = HashSet::new();
+    let links: Vec<Link> = raw_links
+        .iter()
+        .filter(|(p, v)| *p < parents.len() && *v < variables.len())
+        .filter(|(p, v)| used_items.insert(*p) && used_products.insert(*v))
+        .map(|(p, v)| Link {
+            item: ItemId::parse(&format!("p{p}")).unwrap(),
+            wc_id: 100 * (*v as i64 + 1),
+        })
+        .collect();
+    (
+        Catalog::new(items),
+        ShopIndex::new(products).unwrap(),
+        Links::new(links).unwrap(),
+    )
+}
+
+proptest! {
+    #[test]
+    fn a_declination_only_ever_links_to_a_variation_of_its_parents_product(
+        (parents, variables, raw_links) in declined(),
+        forced in any::<bool>(),
+    ) {
+        let (catalog, index, links) = declined_shop(&parents, &variables, &raw_links);
+        let method = if forced { MatchMethod::Forced } else { MatchMethod::Reference };
+        let plan = match_items(&catalog, &index, &links, method);
+        let proposed: HashMap<&ItemId, i64> =
+            plan.links.iter().map(|l| (&l.item, l.wc_id)).collect();
+        let mut seen = HashSet::new();
+        for link in &plan.links {
+            prop_assert!(seen.insert(link.wc_id), "product {} linked twice", link.wc_id);
+            prop_assert!(links.item_of(link.wc_id).is_none());
+            let item = catalog.get(&link.item).unwrap();
+            let product = index.get(link.wc_id).unwrap();
+            match &item.parent {
+                Some(parent) => {
+                    prop_assert_eq!(product.kind, ShopKind::Variation);
+                    let parent_wc = links.wc_of(parent).or_else(|| proposed.get(parent).copied());
+                    prop_assert_eq!(product.parent_id, parent_wc);
+                }
+                None => prop_assert_eq!(product.kind, ShopKind::Variable),
+            }
+        }
+        for creation in &plan.create {
+            if let Some(parent_wc) = creation.parent_wc_id {
+                prop_assert_eq!(index.get(parent_wc).map(|p| p.kind), Some(ShopKind::Variable));
+            }
+        }
+    }
+}

@@ -166,7 +166,7 @@ pub struct OrderLineSnapshot {
     #[serde(default)]
     pub total_ttc: Option<Money>,
     /// Discount on the line, tax included.
-    #[serde(default)]
+    #[serde(default, alias = "discount")]
     pub discount_ttc: Money,
 }
 

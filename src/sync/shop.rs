@@ -129,9 +129,11 @@ pub(crate) struct TokenIndex {
     pub(crate) counts: Vec<u16>,
 }
 
-/// The shop's products, indexed by id, by normalised reference, barcode and name (per pool), and
-/// variations by parent. Build it once per run; lookups are hash lookups.
-#[derive(Debug)]
+/// The shop's products, indexed by id, by normalised reference and barcode (per pool), and
+/// variations by parent; by name on the first suggestion. Build it once per run; lookups are
+/// hash lookups. It reads straight from PHP's list of products.
+#[derive(Debug, Deserialize)]
+#[serde(try_from = "Vec<ShopProduct>")]
 pub struct ShopIndex {
     products: Vec<ShopProduct>,
     by_id: HashMap<i64, u32>,
@@ -448,6 +450,14 @@ mod tests {
         let products: Vec<ShopProduct> = serde_json::from_str(json).unwrap();
         assert_eq!(products[0].kind, ShopKind::Other);
         assert_eq!(products[0].barcode.as_deref(), Some("376"));
+    }
+
+    #[test]
+    fn an_index_reads_from_a_list_and_refuses_a_bad_one() {
+        let index: ShopIndex =
+            serde_json::from_str(r#"[{"id": 1, "kind": "simple", "sku": "A"}]"#).unwrap();
+        assert_eq!(index.by_reference("a")[0].id, 1);
+        assert!(serde_json::from_str::<ShopIndex>(r#"[{"id": 0, "kind": "simple"}]"#).is_err());
     }
 
     #[test]
