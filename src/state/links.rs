@@ -258,6 +258,12 @@ impl<'a> Links<'a> {
     }
 }
 
+/// Keeps the catalog cache's `linked` column (its search filter) in step with this table.
+fn mark_catalog_linked(conn: &Connection, item: &str, linked: bool) -> rusqlite::Result<usize> {
+    conn.prepare_cached("UPDATE catalog_items SET linked = ?2 WHERE id = ?1")?
+        .execute(params![item, linked])
+}
+
 fn insert_link(
     conn: &Connection,
     retention: super::LogRetention,
@@ -291,6 +297,7 @@ fn insert_link(
         "INSERT INTO links (item_id, wc_id, method, linked_at) VALUES (?1, ?2, ?3, ?4)",
     )?
     .execute(params![item.as_str(), wc_id, method.as_str(), now_ms])?;
+    mark_catalog_linked(conn, item.as_str(), true)?;
     insert_log(
         conn,
         retention,
@@ -322,6 +329,7 @@ fn remove_link(
 ) -> Work<Link> {
     conn.prepare_cached("DELETE FROM links WHERE item_id = ?1")?
         .execute([link.item_id.as_str()])?;
+    mark_catalog_linked(conn, link.item_id.as_str(), false)?;
     conn.prepare_cached(
         "INSERT INTO link_history (item_id, wc_id, method, linked_at, unlinked_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -68,8 +68,11 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE INDEX link_history_item ON link_history (item_id);
     CREATE INDEX link_history_wc ON link_history (wc_id);
     "#,
-    // 2: the catalog cache. Searchable columns live in a narrow table so a scan stays cheap; the
-    // full item as JSON sits in a side table read only for the rows a page shows.
+    // 2: the catalog cache. Searchable columns live in a narrow table whose rows are stored in
+    // display order (`pk` is the rank by folded name), so a page is a range of `pk`; `linked`
+    // mirrors the links table so the linked filter is an index range, not a join; the full
+    // item as JSON sits in a side table read only for the rows a page shows; a trigram index
+    // over the folded name and the reference key answers substring searches.
     r#"
     CREATE TABLE catalog_items (
         pk               INTEGER PRIMARY KEY,
@@ -84,12 +87,18 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         name_key         TEXT,
         reference        TEXT,
         reference_key    TEXT,
-        price            INTEGER
+        price            INTEGER,
+        linked           INTEGER NOT NULL DEFAULT 0
     ) STRICT;
-    CREATE INDEX catalog_items_name ON catalog_items (name_fold);
+    CREATE INDEX catalog_items_linked ON catalog_items (linked);
     CREATE INDEX catalog_items_reference_key ON catalog_items (reference_key);
     CREATE INDEX catalog_items_name_key ON catalog_items (name_key);
     CREATE INDEX catalog_items_parent ON catalog_items (parent_id);
+
+    CREATE VIRTUAL TABLE catalog_search USING fts5 (
+        name_fold, reference_key,
+        content = 'catalog_items', content_rowid = 'pk', tokenize = 'trigram'
+    );
 
     CREATE TABLE catalog_item_json (
         pk   INTEGER PRIMARY KEY,
