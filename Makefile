@@ -50,11 +50,11 @@ check-ffi-symbols: build-ffi ## Prove the FFI library carries no PHP symbol and 
 
 test-php: test-php-ext test-php-ffi ## The PHP contract suite, once per backend
 
-test-php-ext: build-ext ## The PHP contract suite on the extension
-	cd tests/php && SCS_BACKEND=extension $(PHP_EXT) $(PHPUNIT) --configuration phpunit.xml
+test-php-ext: build-ext build-sandbox ## The PHP contract suite on the extension
+	cd tests/php && SCS_BACKEND=extension SCS_SANDBOX_BIN=$(CURDIR)/$(SANDBOX_BIN) $(PHP_EXT) $(PHPUNIT) --configuration phpunit.xml
 
-test-php-ffi: build-ffi ## The PHP contract suite on the FFI library
-	cd tests/php && SCS_BACKEND=ffi SCS_FFI_LIB=$(CURDIR)/$(FFI_LIB) $(PHP_FFI) $(PHPUNIT) --configuration phpunit.xml
+test-php-ffi: build-ffi build-sandbox ## The PHP contract suite on the FFI library
+	cd tests/php && SCS_BACKEND=ffi SCS_SANDBOX_BIN=$(CURDIR)/$(SANDBOX_BIN) SCS_FFI_LIB=$(CURDIR)/$(FFI_LIB) $(PHP_FFI) $(PHPUNIT) --configuration phpunit.xml
 
 demo: build ## Load the library both ways in php-cli and show what it does
 	@SCS_FFI_LIB=$(CURDIR)/$(FFI_LIB) $(PHP_EXT) demo/demo.php extension

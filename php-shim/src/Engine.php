@@ -49,6 +49,12 @@ final class Engine
         return $this->call('diagnostics', []);
     }
 
+    /** @return array<string,mixed> What the key reaches, or the kind of failure (see the stubs). */
+    public function testConnection(): array
+    {
+        return $this->call('testConnection', []);
+    }
+
     /** Panics inside the core on purpose (only with the `test_hooks` setting on). */
     public function triggerPanicForTest(string $message): mixed
     {

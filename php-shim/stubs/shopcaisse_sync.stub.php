@@ -31,6 +31,17 @@ final class Engine
      */
     public function diagnostics(): array {}
 
+    /**
+     * Checks the key against the API. A failed test is returned, not thrown.
+     *
+     * @return array{ok:bool,error:?array{kind:string,code:int,class:string,message:string,
+     *               http_status:?int,retry_after:?int},companies:list<array{id:string,name:string}>,
+     *               stores:list<array{id:string,name:string,company_id:?string,pos:list<array>}>,
+     *               price_lists:list<array>,permissions:list<string>,resources:?array,
+     *               warnings:list<array{operation:string,error:array}>}
+     */
+    public function testConnection(): array {}
+
     /** Panics inside the core on purpose; needs the `test_hooks` setting. @throws InternalException */
     public function triggerPanicForTest(string $message): mixed {}
 

@@ -6,12 +6,15 @@
 //! every method through one table is what makes the two backends behave identically, and
 //! [`Engine::call_guarded`] is the one place a panic is caught and turned into an error.
 
+mod connection;
 mod settings;
 
 pub use settings::{Settings, DEFAULT_BASE_URL};
 
+use crate::api::Client;
 use crate::{Error, ErrorKind, Result};
 use serde_json::{json, Value};
+use std::cell::OnceCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 
@@ -46,6 +49,7 @@ pub struct Engine {
     settings: Settings,
     state_dir: PathBuf,
     backend: Backend,
+    client: OnceCell<Client>,
 }
 
 impl Engine {
@@ -64,6 +68,7 @@ impl Engine {
             settings: Settings::from_json(settings)?,
             state_dir,
             backend,
+            client: OnceCell::new(),
         })
     }
 
@@ -87,6 +92,7 @@ impl Engine {
         match method {
             "version" => Ok(json!(VERSION)),
             "diagnostics" => Ok(self.diagnostics()),
+            "testConnection" => self.test_connection(),
             "triggerPanicForTest" => self.trigger_panic_for_test(args),
             "roundTripForTest" => self.round_trip_for_test(args),
             _ => Err(Error::invalid_input(format!(

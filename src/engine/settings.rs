@@ -24,6 +24,10 @@ pub struct Settings {
     pub page_size: u32,
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
+    /// Attempts per idempotent request, the first included (1 = never retry).
+    pub max_attempts: u32,
+    /// Longest time one request may spend retrying.
+    pub retry_budget: Duration,
     /// Debug mode: redacted request traces go to the log.
     pub debug: bool,
     /// Enables entry points that exist only to test the bindings (a deliberate panic).
@@ -65,6 +69,12 @@ impl Settings {
                 reader
                     .integer("request_timeout_ms", 100, 300_000)?
                     .unwrap_or(30_000) as u64,
+            ),
+            max_attempts: reader.integer("max_attempts", 1, 10)?.unwrap_or(4) as u32,
+            retry_budget: Duration::from_millis(
+                reader
+                    .integer("retry_budget_ms", 0, 600_000)?
+                    .unwrap_or(60_000) as u64,
             ),
             debug: reader.boolean("debug")?.unwrap_or(false),
             test_hooks: reader.boolean("test_hooks")?.unwrap_or(false),

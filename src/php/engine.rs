@@ -49,6 +49,11 @@ impl PhpEngine {
         self.call("diagnostics", json!({}))
     }
 
+    /// Checks the key against the API: what it reaches, or the kind of failure.
+    pub fn test_connection(&mut self) -> PhpResult<Zval> {
+        self.call("testConnection", json!({}))
+    }
+
     /// Panics inside the core on purpose (only with the `test_hooks` setting on).
     pub fn trigger_panic_for_test(&mut self, message: String) -> PhpResult<Zval> {
         self.call("triggerPanicForTest", json!({ "message": message }))

@@ -497,10 +497,7 @@ mod tests {
     #[test]
     fn weighed_stock_is_floored_to_the_unit_decimals_and_pieces_to_whole_units() {
         let kg2 = weighed("w", 2);
-        assert_eq!(
-            shop_quantity(Some(&kg2), q("12.3456")),
-            q("12.34")
-        );
+        assert_eq!(shop_quantity(Some(&kg2), q("12.3456")), q("12.34"));
         assert_eq!(
             shop_quantity(Some(&weighed("w", 3)), q("0.355")),
             q("0.355")
