@@ -74,6 +74,10 @@ impl State {
         let conn = Connection::open_with_flags(&path, flags)
             .map_err(|e| sql_error(e, "opening the state file", Some(&path)))?;
         let state = State::setup(conn, Some(path.clone()))?;
+        // The first statement that reads the file: garbage or a foreign format is reported here.
+        state.db.read("reading the state file", |conn| {
+            Ok(conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?)
+        })?;
         let mode: String = state.db.read("switching the state file to WAL", |conn| {
             Ok(conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?)
         })?;
@@ -99,7 +103,6 @@ impl State {
         db.read("configuring the state connection", |conn| {
             conn.busy_timeout(BUSY_TIMEOUT)?;
             conn.set_prepared_statement_cache_capacity(64);
-            // The first statement that touches the file: garbage is reported here, as `State`.
             conn.pragma_update(None, "foreign_keys", true)?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;
             Ok(())

@@ -10,10 +10,13 @@
 //!   [`suggest`]ions for the matching column.
 //! - [`stock`]: available quantities, packs, weighed items, and the guarded stock diff
 //!   ([`plan_stock`] → [`StockPlan`]).
+//! - [`orders`]: status mapping, the order payload ([`build_push`] → [`PushPlan`]), retry
+//!   delays and customer matching.
 
 pub mod catalog;
 pub mod keys;
 pub mod matching;
+pub mod orders;
 pub mod shop;
 pub mod stock;
 
@@ -21,6 +24,12 @@ pub use catalog::{Catalog, ItemRole};
 pub use matching::{
     match_items, suggest, Conflict, MatchCounts, MatchMethod, MatchPlan, MatchedBy,
     PlannedCreation, ProposedLink, Suggestion, SuggestionReason,
+};
+pub use orders::{
+    build_push, decide, external_reference, match_customer, next_attempt_delay, status_key,
+    Adjustment, BlockReason, ChargeSnapshot, CustomerMatch, CustomerMatchedBy, OrderAction,
+    OrderLineSnapshot, OrderSettings, OrderSnapshot, OutboxState, PushPlan, StatusMap,
+    UnlinkedLine,
 };
 pub use shop::{Link, Links, ShopIndex, ShopKind, ShopProduct};
 pub use stock::{
