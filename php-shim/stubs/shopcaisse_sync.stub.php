@@ -42,6 +42,39 @@ final class Engine
      */
     public function testConnection(): array {}
 
+    /** Reads the catalog, prices and stock from the API into the cache; a summary. */
+    public function refreshCatalog(): array {}
+
+    /** One page of the cached catalog: query text, linked, kind, parent, top_level_only, page, per_page. */
+    public function searchCatalog(array $query): array {}
+
+    /** One cached item, whole, with its row. */
+    public function catalogItem(string $item_id): array {}
+
+    /** Links an item or declination to a WooCommerce product or variation by hand. */
+    public function link(string $item_id, int $wc_id): array {}
+
+    /** Undoes the link of an item (kept in the history). */
+    public function unlinkItem(string $item_id): array {}
+
+    /** Undoes the link of a WooCommerce product (kept in the history). */
+    public function unlinkProduct(int $wc_id): array {}
+
+    /** Restores an undone link from its history row. */
+    public function restoreLink(int $history_id): array {}
+
+    /** Every current link and the newest history rows. */
+    public function listLinks(int $history): array {}
+
+    /** One page of log rows: min_level, operation, object_type, object_id, run_id, text, since_ms, until_ms, page, per_page. */
+    public function queryLogs(array $query): array {}
+
+    /** Every log row matching the query, for a CSV export. */
+    public function exportLogs(array $query): array {}
+
+    /** Deletes every log row. */
+    public function purgeLogs(): array {}
+
     /** Panics inside the core on purpose; needs the `test_hooks` setting. @throws InternalException */
     public function triggerPanicForTest(string $message): mixed {}
 

@@ -6,12 +6,17 @@
 //! every method through one table is what makes the two backends behave identically, and
 //! [`Engine::call_guarded`] is the one place a panic is caught and turned into an error.
 
+mod catalog;
 mod connection;
+mod context;
+mod links;
+mod logs;
 mod settings;
 
 pub use settings::{Settings, DEFAULT_BASE_URL};
 
 use crate::api::Client;
+use crate::state::State;
 use crate::{Error, ErrorKind, Result};
 use serde_json::{json, Value};
 use std::cell::OnceCell;
@@ -50,6 +55,7 @@ pub struct Engine {
     state_dir: PathBuf,
     backend: Backend,
     client: OnceCell<Client>,
+    state: OnceCell<State>,
 }
 
 impl Engine {
@@ -69,6 +75,7 @@ impl Engine {
             state_dir,
             backend,
             client: OnceCell::new(),
+            state: OnceCell::new(),
         })
     }
 
@@ -93,6 +100,16 @@ impl Engine {
             "version" => Ok(json!(VERSION)),
             "diagnostics" => Ok(self.diagnostics()),
             "testConnection" => self.test_connection(),
+            "refreshCatalog" => self.refresh_catalog(),
+            "searchCatalog" => self.search_catalog(args),
+            "catalogItem" => self.catalog_item(args),
+            "link" => self.link(args),
+            "unlink" => self.unlink(args),
+            "restoreLink" => self.restore_link(args),
+            "listLinks" => self.list_links(args),
+            "queryLogs" => self.query_logs(args),
+            "exportLogs" => self.export_logs(args),
+            "purgeLogs" => self.purge_logs(),
             "triggerPanicForTest" => self.trigger_panic_for_test(args),
             "roundTripForTest" => self.round_trip_for_test(args),
             _ => Err(Error::invalid_input(format!(

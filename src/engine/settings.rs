@@ -28,6 +28,9 @@ pub struct Settings {
     pub max_attempts: u32,
     /// Longest time one request may spend retrying.
     pub retry_budget: Duration,
+    /// Log retention: newest rows kept, and their longest age.
+    pub log_max_rows: u32,
+    pub log_max_age_days: u32,
     /// Debug mode: redacted request traces go to the log.
     pub debug: bool,
     /// Enables entry points that exist only to test the bindings (a deliberate panic).
@@ -76,6 +79,10 @@ impl Settings {
                     .integer("retry_budget_ms", 0, 600_000)?
                     .unwrap_or(60_000) as u64,
             ),
+            log_max_rows: reader
+                .integer("log_max_rows", 100, 5_000_000)?
+                .unwrap_or(50_000) as u32,
+            log_max_age_days: reader.integer("log_max_age_days", 1, 3650)?.unwrap_or(30) as u32,
             debug: reader.boolean("debug")?.unwrap_or(false),
             test_hooks: reader.boolean("test_hooks")?.unwrap_or(false),
             raw: map,
