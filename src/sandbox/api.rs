@@ -276,9 +276,6 @@ fn items(state: &mut State, company: &str, req: &Request) -> Response {
             rows.push(world.item_json(previous));
         }
     }
-    if page == 0 {
-        rows.extend(injected_rows(faults));
-    }
     if faults.has(Malformation::NullArrays) {
         for row in &mut rows {
             for key in [
@@ -293,6 +290,10 @@ fn items(state: &mut State, company: &str, req: &Request) -> Response {
                 }
             }
         }
+    }
+    // Injected after the in-place changes, so each injected row stays as documented.
+    if page == 0 {
+        rows.extend(injected_rows(faults));
     }
     let mut body = envelope(rows, offset, size, total);
     if faults.has(Malformation::UnknownFields) {

@@ -94,6 +94,9 @@ pub enum FaultAction {
         #[serde(default)]
         retry_after: Option<u64>,
     },
+    /// The request is processed (an order is committed), then answered with this status
+    /// instead of its own, as by a gateway that lost the backend's answer.
+    StatusAfter { status: u16 },
     /// The connection is reset before the request is processed.
     Reset,
     /// The request is processed (an order is committed), then the connection is reset: the
@@ -109,6 +112,7 @@ impl FaultAction {
     pub(crate) fn label(&self) -> String {
         match self {
             FaultAction::Status { status, .. } => format!("status {status}"),
+            FaultAction::StatusAfter { status } => format!("status {status} after processing"),
             FaultAction::Reset => "reset".into(),
             FaultAction::ResetAfter => "reset after processing".into(),
             FaultAction::Delay { ms } => format!("delay {ms} ms"),

@@ -226,6 +226,12 @@ fn serve(stream: TcpStream, shared: Arc<Shared>) {
             }
             _ => api::handle(&mut shared.lock(), &request),
         };
+        let response = match &fault {
+            Some(FaultAction::StatusAfter { status }) => {
+                api::error(*status, "injected by the sandbox after processing")
+            }
+            _ => response,
+        };
         match &fault {
             Some(FaultAction::ResetAfter) => {
                 log(0);

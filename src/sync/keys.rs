@@ -33,23 +33,31 @@ pub fn barcode_key(raw: &str) -> Option<String> {
 
 /// A name as a loose key for suggestions: lowercase words of letters and digits, accents kept.
 pub fn name_key(raw: &str) -> Option<String> {
-    let words: Vec<String> = raw
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase())
-        .collect();
+    let words: Vec<String> = folded_words(raw).collect();
     (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// Lowercase words of letters and digits. A letter whose lowercase brings a non-letter along
+/// ('İ' → 'i' + a combining dot) keeps only the letters, so folding twice changes nothing.
+fn folded_words(raw: &str) -> impl Iterator<Item = String> + '_ {
+    raw.split(|c: char| !c.is_alphanumeric())
+        .map(|word| {
+            word.chars()
+                .flat_map(char::to_lowercase)
+                .filter(|c| c.is_alphanumeric())
+                .collect::<String>()
+        })
+        .filter(|w| !w.is_empty())
 }
 
 /// The words of a name as a set for similarity: the words of [`name_key`], each once, in first
 /// order. One-letter words carry no meaning for matching ("t", "x") and are dropped.
 pub fn name_tokens(raw: &str) -> Vec<String> {
     let mut tokens: Vec<String> = Vec::new();
-    for word in raw.split(|c: char| !c.is_alphanumeric()) {
+    for word in folded_words(raw) {
         if word.chars().nth(1).is_none() {
             continue;
         }
-        let word = word.to_lowercase();
         if !tokens.contains(&word) {
             tokens.push(word);
         }

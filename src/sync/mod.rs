@@ -8,12 +8,15 @@
 //! - [`catalog`]: the Shopcaisse items indexed, each with its [`ItemRole`] in the shop.
 //! - [`matching`]: which item is which product ([`match_items`] → [`MatchPlan`]), and
 //!   [`suggest`]ions for the matching column.
+//! - [`import`]: the product a Shopcaisse item becomes ([`plan_import`] → [`ProductSpec`]),
+//!   bulk import previews ([`dry_run`] → [`ImportPreview`]) and later updates ([`plan_update`]).
 //! - [`stock`]: available quantities, packs, weighed items, and the guarded stock diff
 //!   ([`plan_stock`] → [`StockPlan`]).
 //! - [`orders`]: status mapping, the order payload ([`build_push`] → [`PushPlan`]), retry
 //!   delays and customer matching.
 
 pub mod catalog;
+pub mod import;
 pub mod keys;
 pub mod matching;
 pub mod orders;
@@ -21,6 +24,11 @@ pub mod shop;
 pub mod stock;
 
 pub use catalog::{Catalog, ItemRole};
+pub use import::{
+    dry_run, plan_image_updates, plan_import, plan_update, AttributeSpec, ImportContext,
+    ImportCounts, ImportPreview, PackSpec, PriceBook, ProductSpec, ProductType, SkipReason,
+    Skipped, UpdateSpec, VariationSpec, VariationsToAdd, WeighedSpec,
+};
 pub use matching::{
     match_items, suggest, Conflict, MatchCounts, MatchMethod, MatchPlan, MatchedBy,
     PlannedCreation, ProposedLink, Suggestion, SuggestionReason,

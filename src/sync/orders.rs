@@ -301,7 +301,9 @@ pub enum Adjustment {
     Rounding { difference: Money },
 }
 
-/// The payload, or why there is none.
+/// The payload, or why there is none. (One per order and never held in bulk, so the size gap
+/// between the two variants costs nothing.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum PushPlan {
