@@ -1,5 +1,7 @@
 //! One test per endpoint of the contract (1 to 19), over real HTTP against the sandbox.
 
+#![cfg(feature = "sandbox")]
+
 mod api_support;
 
 use api_support::{demo_item, start, web_order};

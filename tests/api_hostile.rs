@@ -1,6 +1,8 @@
 //! The hostile behaviours of the contract (1, 2, 5, 7): clamped pages, rate limits, server
 //! errors, resets, slow answers, missing permissions, vanishing items.
 
+#![cfg(feature = "sandbox")]
+
 mod api_support;
 
 use api_support::{demo_item, start, start_with};

@@ -1,6 +1,8 @@
 //! Malformed and surprising bodies (behaviour 6): one bad row never sinks a page; every oddity
 //! is reported with its page, row and id.
 
+#![cfg(feature = "sandbox")]
+
 mod api_support;
 
 use api_support::{start, start_with, Env};

@@ -1,6 +1,8 @@
 //! Order push safety (behaviours 3, 4, 5): an order reaches the POS once, whatever is lost on the
 //! way, and a 401 says which of token or order module is at fault.
 
+#![cfg(feature = "sandbox")]
+
 mod api_support;
 
 use api_support::{start, web_order};

@@ -1,6 +1,8 @@
 //! The AppToken never leaks: not through `Debug`, not through errors (even when a server echoes
 //! it back), not through tracing events. And the client holds no socket until it is used.
 
+#![cfg(feature = "sandbox")]
+
 mod api_support;
 
 use api_support::order_in;

@@ -120,7 +120,7 @@ impl Client {
     // Endpoints
     // -----------------------------------------------------------------------------------------
 
-    /// 1. Checks the token and lists what it reaches. `InvalidToken` when it is invalid,
+    /// Endpoint 1: checks the token and lists what it reaches. `InvalidToken` when it is invalid,
     /// expired or revoked.
     pub fn authentication(&self) -> Result<AuthBundle> {
         let op = "checking the token";
@@ -129,17 +129,17 @@ impl Client {
         wire::auth_bundle(&value).map_err(|e| self.unexpected(op, e))
     }
 
-    /// 2. The companies the token reaches.
+    /// Endpoint 2: the companies the token reaches.
     pub fn companies(&self) -> Result<Listing<Company>> {
         self.listing("listing companies", &paths::companies(), Vec::new(), false)
     }
 
-    /// 3. The stores the token reaches (each with its company id, which differs from its own).
+    /// Endpoint 3: the stores the token reaches (each with its company id, which differs from its own).
     pub fn stores(&self) -> Result<Listing<Store>> {
         self.listing("listing stores", &paths::stores(), Vec::new(), false)
     }
 
-    /// 4. The points of sale of a store, with whether each has the order-management module.
+    /// Endpoint 4: the points of sale of a store, with whether each has the order-management module.
     pub fn pos_of_store(&self, store: &StoreId) -> Result<Listing<Pos>> {
         self.listing(
             "listing points of sale",
@@ -149,14 +149,14 @@ impl Client {
         )
     }
 
-    /// 5. The whole catalog of a company, every page read (see [`Listing`] for what is reported
+    /// Endpoint 5: the whole catalog of a company, every page read (see [`Listing`] for what is reported
     /// rather than failed). For very large catalogs, [`Client::for_each_items_page`] keeps only
     /// one page in memory.
     pub fn items(&self, company: &CompanyId) -> Result<Listing<Item>> {
         self.listing("listing items", &paths::items(company), Vec::new(), true)
     }
 
-    /// 5, streamed: calls `each` with every page as it arrives (repeats of earlier pages
+    /// Endpoint 5, streamed: calls `each` with every page as it arrives (repeats of earlier pages
     /// removed). An error from `each` stops the listing and is returned. When a page cannot be
     /// fetched the listing stops with that error: pages already handed over are then an
     /// incomplete catalog, never a reason to delete anything.
@@ -176,14 +176,14 @@ impl Client {
         )
     }
 
-    /// 6. One item; `NotFound` when it no longer exists.
+    /// Endpoint 6: one item; `NotFound` when it no longer exists.
     pub fn item(&self, company: &CompanyId, item: &ItemId) -> Result<Item> {
         let op = "fetching an item";
         let reply = self.send(op, Method::Get, &paths::item(company, item), &[], None)?;
         self.one(op, &reply)
     }
 
-    /// 7. Creates a SIMPLE item. Not retried once sent: when this fails with a transient error
+    /// Endpoint 7: creates a SIMPLE item. Not retried once sent: when this fails with a transient error
     /// the item may exist; look it up by reference before trying again.
     pub fn create_item(&self, company: &CompanyId, item: &NewItem) -> Result<Item> {
         let op = "creating an item";
@@ -203,7 +203,7 @@ impl Client {
         self.one(op, &reply)
     }
 
-    /// 8. Changes an item's name, description or reference (the only fields the API edits).
+    /// Endpoint 8: changes an item's name, description or reference (the only fields the API edits).
     pub fn update_item(
         &self,
         company: &CompanyId,
@@ -230,7 +230,7 @@ impl Client {
         self.one(op, &reply)
     }
 
-    /// 9. The product families, without the technical ones ("System family", "Pas de famille").
+    /// Endpoint 9: the product families, without the technical ones ("System family", "Pas de famille").
     pub fn families(&self, company: &CompanyId) -> Result<Listing<Family>> {
         let mut listing: Listing<Family> = self.listing(
             "listing families",
@@ -242,7 +242,7 @@ impl Client {
         Ok(listing)
     }
 
-    /// 10. The price lists ("Défaut" is the default one).
+    /// Endpoint 10: the price lists ("Défaut" is the default one).
     pub fn price_lists(&self, company: &CompanyId) -> Result<Listing<PriceList>> {
         self.listing(
             "listing price lists",
@@ -252,7 +252,7 @@ impl Client {
         )
     }
 
-    /// 11. The prices of one list, every page read.
+    /// Endpoint 11: the prices of one list, every page read.
     pub fn prices(&self, company: &CompanyId, list: &PriceListId) -> Result<Listing<Price>> {
         let rows: Listing<PriceRow> = self.listing(
             "listing prices",
@@ -266,14 +266,14 @@ impl Client {
         })
     }
 
-    /// 12. The stock of a store (`type=DEFAULT`), every page read. Stock may be negative or
+    /// Endpoint 12: the stock of a store (`type=DEFAULT`), every page read. Stock may be negative or
     /// decimal; a row without a readable stock is reported, never read as zero.
     pub fn stocks(&self, store: &StoreId) -> Result<Listing<StockRow>> {
         let query = vec![(query::STOCK_TYPE, query::STOCK_TYPE_DEFAULT.to_owned())];
         self.listing("listing stock", &paths::stocks(store), query, true)
     }
 
-    /// 13. The tickets of a store between two instants (epoch milliseconds), every status.
+    /// Endpoint 13: the tickets of a store between two instants (epoch milliseconds), every status.
     pub fn sales(&self, store: &StoreId, from_ms: i64, to_ms: i64) -> Result<Listing<Sale>> {
         let query = vec![
             (query::SALE_STATUS, query::SALE_STATUS_ALL.to_owned()),
@@ -283,7 +283,7 @@ impl Client {
         self.listing("listing sales", &paths::sales(store), query, true)
     }
 
-    /// 14. Customers of a store matching an email or a phone (at least one is required, so a
+    /// Endpoint 14: customers of a store matching an email or a phone (at least one is required, so a
     /// search can never list every customer).
     pub fn find_customers(
         &self,
@@ -306,7 +306,7 @@ impl Client {
         self.listing("finding customers", &paths::customers(store), query, false)
     }
 
-    /// 15. Creates a customer. Not retried once sent (search before trying again).
+    /// Endpoint 15: creates a customer. Not retried once sent (search before trying again).
     pub fn create_customer(&self, store: &StoreId, customer: &NewCustomer) -> Result<Customer> {
         let op = "creating a customer";
         let body = serde_json::to_vec(&wire::WireNewCustomer::from(customer))
@@ -315,7 +315,7 @@ impl Client {
         self.one(op, &reply)
     }
 
-    /// 16. Pushes an order to the POS, at most once per external reference.
+    /// Endpoint 16: pushes an order to the POS, at most once per external reference.
     ///
     /// The POST is never repeated blindly. Before every POST, the first included, the
     /// reference is looked up (endpoint 17): an order found is adopted, and only a confirmed
@@ -333,6 +333,17 @@ impl Client {
         if reference.is_empty() {
             return Err(Error::invalid_input("an order needs an external reference"));
         }
+        // The reference is sent exactly as it is looked up.
+        let trimmed;
+        let order = if order.external_reference == reference {
+            order
+        } else {
+            trimmed = OrderPush {
+                external_reference: reference.to_owned(),
+                ..order.clone()
+            };
+            &trimmed
+        };
         let body = serde_json::to_vec(&wire::WireOrderPush::from(order))
             .map_err(|e| Error::internal(e.to_string()))?;
         let path = paths::orders(store);
@@ -389,7 +400,7 @@ impl Client {
         }
     }
 
-    /// 17. The orders pushed under an external reference. Rows whose reference is not exactly
+    /// Endpoint 17: the orders pushed under an external reference. Rows whose reference is not exactly
     /// this one are dropped (a server that ignored the filter cannot make us adopt a stranger).
     pub fn find_orders_by_reference(
         &self,
@@ -410,14 +421,14 @@ impl Client {
         Ok(listing)
     }
 
-    /// 18. One order with its status.
+    /// Endpoint 18: one order with its status.
     pub fn order(&self, store: &StoreId, order: &PosOrderId) -> Result<PosOrder> {
         let op = "fetching an order";
         let reply = self.send(op, Method::Get, &paths::order(store, order), &[], None)?;
         self.one(op, &reply)
     }
 
-    /// 19. Cancels an order.
+    /// Endpoint 19: cancels an order.
     pub fn cancel_order(&self, store: &StoreId, order: &PosOrderId) -> Result<()> {
         let op = "cancelling an order";
         self.send(op, Method::Delete, &paths::order(store, order), &[], None)
