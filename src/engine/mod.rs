@@ -11,7 +11,9 @@ mod connection;
 mod context;
 mod links;
 mod logs;
+mod orders;
 mod settings;
+mod stock;
 
 pub use settings::{Settings, DEFAULT_BASE_URL};
 
@@ -107,6 +109,13 @@ impl Engine {
             "unlink" => self.unlink(args),
             "restoreLink" => self.restore_link(args),
             "listLinks" => self.list_links(args),
+            "planStock" => self.plan_stock_run(args),
+            "reportStockApplied" => self.report_stock_applied(args),
+            "orderChanged" => self.order_changed(args),
+            "pushOrders" => self.push_orders(args),
+            "pushOrderNow" => self.push_order_now(args),
+            "orderStates" => self.order_states(args),
+            "listOutbox" => self.list_outbox(args),
             "queryLogs" => self.query_logs(args),
             "exportLogs" => self.export_logs(args),
             "purgeLogs" => self.purge_logs(),
