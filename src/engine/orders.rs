@@ -352,13 +352,17 @@ impl Engine {
         }
         let client = self.client()?;
         let store = self.store()?;
-        let candidates = if buyer.email.is_some() || buyer.phone.is_some() {
-            client
-                .find_customers(store, buyer.email.as_deref(), buyer.phone.as_deref())?
-                .items
-        } else {
-            Vec::new()
-        };
+        // Email first, then phone, each on its own: a customer found by one is not required to
+        // have the other (the API may AND the two filters).
+        let mut candidates = Vec::new();
+        if let Some(email) = buyer.email.as_deref().filter(|e| !e.trim().is_empty()) {
+            candidates = client.find_customers(store, Some(email), None)?.items;
+        }
+        if candidates.is_empty() {
+            if let Some(phone) = buyer.phone.as_deref().filter(|p| !p.trim().is_empty()) {
+                candidates = client.find_customers(store, None, Some(phone))?.items;
+            }
+        }
         let id = match match_customer(buyer, &candidates) {
             CustomerMatch::Existing { id, .. } => id,
             CustomerMatch::Create { customer } => client.create_customer(store, &customer)?.id,
