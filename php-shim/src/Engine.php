@@ -121,6 +121,48 @@ final class Engine
         return $this->call('purgeLogs', []);
     }
 
+    /** Reads the store's stock and plans the writes for linked products (force: apply a held-back mass drop). */
+    public function planStock(bool $force): array
+    {
+        return $this->call('planStock', ['force' => $force]);
+    }
+
+    /** Records the stock PHP wrote: a list of [wc_id, quantity]. */
+    public function reportStockApplied(array $writes): array
+    {
+        return $this->call('reportStockApplied', ['writes' => $writes]);
+    }
+
+    /** Reacts to an order's status change: queue, cancel in the POS, withdraw or nothing. */
+    public function orderChanged(array $order): array
+    {
+        return $this->call('orderChanged', ['order' => $order]);
+    }
+
+    /** Delivers the queued orders that are due, at most limit. */
+    public function pushOrders(int $limit): array
+    {
+        return $this->call('pushOrders', ['limit' => $limit]);
+    }
+
+    /** The order button: queues the order if needed and delivers it now. */
+    public function pushOrderNow(array $order): array
+    {
+        return $this->call('pushOrderNow', ['order' => $order]);
+    }
+
+    /** The outbox rows of these orders (orders list column, order screen). */
+    public function orderStates(array $wc_order_ids): array
+    {
+        return $this->call('orderStates', ['wc_order_ids' => $wc_order_ids]);
+    }
+
+    /** One page of the outbox (filter: state, text, page, per_page) and the counts by state. */
+    public function listOutbox(array $filter): array
+    {
+        return $this->call('listOutbox', ['filter' => $filter]);
+    }
+
     /** Panics inside the core on purpose (only with the `test_hooks` setting on). */
     public function triggerPanicForTest(string $message): mixed
     {

@@ -75,6 +75,27 @@ final class Engine
     /** Deletes every log row. */
     public function purgeLogs(): array {}
 
+    /** Reads the store's stock and plans the writes for linked products (force: apply a held-back mass drop). */
+    public function planStock(bool $force): array {}
+
+    /** Records the stock PHP wrote: a list of [wc_id, quantity]. */
+    public function reportStockApplied(array $writes): array {}
+
+    /** Reacts to an order's status change: queue, cancel in the POS, withdraw or nothing. */
+    public function orderChanged(array $order): array {}
+
+    /** Delivers the queued orders that are due, at most limit. */
+    public function pushOrders(int $limit): array {}
+
+    /** The order button: queues the order if needed and delivers it now. */
+    public function pushOrderNow(array $order): array {}
+
+    /** The outbox rows of these orders (orders list column, order screen). */
+    public function orderStates(array $wc_order_ids): array {}
+
+    /** One page of the outbox (filter: state, text, page, per_page) and the counts by state. */
+    public function listOutbox(array $filter): array {}
+
     /** Panics inside the core on purpose; needs the `test_hooks` setting. @throws InternalException */
     public function triggerPanicForTest(string $message): mixed {}
 

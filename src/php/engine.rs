@@ -109,6 +109,41 @@ impl PhpEngine {
         self.call("purgeLogs", json!({}))
     }
 
+    /// Reads the store's stock and plans the writes for linked products (force: apply a held-back mass drop).
+    pub fn plan_stock(&mut self, force: bool) -> PhpResult<Zval> {
+        self.call("planStock", json!({ "force": force }))
+    }
+
+    /// Records the stock PHP wrote: a list of [wc_id, quantity].
+    pub fn report_stock_applied(&mut self, writes: &Zval) -> PhpResult<Zval> {
+        self.call("reportStockApplied", json!({ "writes": arg(writes)? }))
+    }
+
+    /// Reacts to an order's status change: queue, cancel in the POS, withdraw or nothing.
+    pub fn order_changed(&mut self, order: &Zval) -> PhpResult<Zval> {
+        self.call("orderChanged", json!({ "order": arg(order)? }))
+    }
+
+    /// Delivers the queued orders that are due, at most limit.
+    pub fn push_orders(&mut self, limit: i64) -> PhpResult<Zval> {
+        self.call("pushOrders", json!({ "limit": limit }))
+    }
+
+    /// The order button: queues the order if needed and delivers it now.
+    pub fn push_order_now(&mut self, order: &Zval) -> PhpResult<Zval> {
+        self.call("pushOrderNow", json!({ "order": arg(order)? }))
+    }
+
+    /// The outbox rows of these orders (orders list column, order screen).
+    pub fn order_states(&mut self, wc_order_ids: &Zval) -> PhpResult<Zval> {
+        self.call("orderStates", json!({ "wc_order_ids": arg(wc_order_ids)? }))
+    }
+
+    /// One page of the outbox (filter: state, text, page, per_page) and the counts by state.
+    pub fn list_outbox(&mut self, filter: &Zval) -> PhpResult<Zval> {
+        self.call("listOutbox", json!({ "filter": arg(filter)? }))
+    }
+
     /// Panics inside the core on purpose (only with the `test_hooks` setting on).
     pub fn trigger_panic_for_test(&mut self, message: String) -> PhpResult<Zval> {
         self.call("triggerPanicForTest", json!({ "message": message }))
