@@ -1,6 +1,7 @@
 # Shopcaisse Sync: every command a developer or CI needs. `make help` lists them.
 #
-# The one package builds twice, into separate target dirs because both outputs share one name:
+# The one package builds twice, into separate target dirs because both outputs share one name
+# (and the sandbox, whose feature must never leak into a shipped library, into a third):
 #   target/ext  the PHP extension (ext-php-rs, feature `ext`), tied to the PHP it was built with;
 #   target/ffi  the portable FFI library (no PHP symbols), driven by php-shim/.
 
@@ -12,7 +13,7 @@ PHPUNIT ?= /usr/bin/phpunit
 
 EXT_LIB := target/ext/release/libshopcaisse_sync.so
 FFI_LIB := target/ffi/release/libshopcaisse_sync.so
-SANDBOX_BIN := target/ffi/release/shopcaisse-sandbox
+SANDBOX_BIN := target/sandbox/release/shopcaisse-sandbox
 # PHP with nothing but our extension added: no php.ini surprises, FFI left to its default.
 PHP_EXT := $(PHP) -d extension=$(CURDIR)/$(EXT_LIB)
 PHP_FFI := $(PHP) -d ffi.enable=1
@@ -35,7 +36,7 @@ build-ffi: deps ## Build the portable FFI library (target/ffi)
 	CARGO_TARGET_DIR=target/ffi $(CARGO) build --release --locked --lib --no-default-features
 
 build-sandbox: ## Build the Shopcaisse sandbox server
-	CARGO_TARGET_DIR=target/ffi $(CARGO) build --release --locked --no-default-features --features sandbox --bin shopcaisse-sandbox
+	CARGO_TARGET_DIR=target/sandbox $(CARGO) build --release --locked --no-default-features --features sandbox --bin shopcaisse-sandbox
 
 test: deps build test-rust check-ffi-symbols test-php ## Everything CI runs: Rust tests, then the PHP suite on both backends
 
@@ -50,11 +51,11 @@ check-ffi-symbols: build-ffi ## Prove the FFI library carries no PHP symbol and 
 
 test-php: test-php-ext test-php-ffi ## The PHP contract suite, once per backend
 
-test-php-ext: build-ext ## The PHP contract suite on the extension
-	cd tests/php && SCS_BACKEND=extension $(PHP_EXT) $(PHPUNIT) --configuration phpunit.xml
+test-php-ext: build-ext build-sandbox ## The PHP contract suite on the extension
+	cd tests/php && SCS_BACKEND=extension SCS_SANDBOX_BIN=$(CURDIR)/$(SANDBOX_BIN) $(PHP_EXT) $(PHPUNIT) --configuration phpunit.xml
 
-test-php-ffi: build-ffi ## The PHP contract suite on the FFI library
-	cd tests/php && SCS_BACKEND=ffi SCS_FFI_LIB=$(CURDIR)/$(FFI_LIB) $(PHP_FFI) $(PHPUNIT) --configuration phpunit.xml
+test-php-ffi: build-ffi build-sandbox ## The PHP contract suite on the FFI library
+	cd tests/php && SCS_BACKEND=ffi SCS_SANDBOX_BIN=$(CURDIR)/$(SANDBOX_BIN) SCS_FFI_LIB=$(CURDIR)/$(FFI_LIB) $(PHP_FFI) $(PHPUNIT) --configuration phpunit.xml
 
 demo: build ## Load the library both ways in php-cli and show what it does
 	@SCS_FFI_LIB=$(CURDIR)/$(FFI_LIB) $(PHP_EXT) demo/demo.php extension

@@ -49,6 +49,120 @@ final class Engine
         return $this->call('diagnostics', []);
     }
 
+    /** @return array<string,mixed> What the key reaches, or the kind of failure (see the stubs). */
+    public function testConnection(): array
+    {
+        return $this->call('testConnection', []);
+    }
+
+    /** Reads the catalog, prices and stock from the API into the cache; a summary. */
+    public function refreshCatalog(): array
+    {
+        return $this->call('refreshCatalog', []);
+    }
+
+    /** One page of the cached catalog: query text, linked, kind, parent, top_level_only, page, per_page. */
+    public function searchCatalog(array $query): array
+    {
+        return $this->call('searchCatalog', ['query' => $query]);
+    }
+
+    /** One cached item, whole, with its row. */
+    public function catalogItem(string $item_id): array
+    {
+        return $this->call('catalogItem', ['item_id' => $item_id]);
+    }
+
+    /** Links an item or declination to a WooCommerce product or variation by hand. */
+    public function link(string $item_id, int $wc_id): array
+    {
+        return $this->call('link', ['item_id' => $item_id, 'wc_id' => $wc_id]);
+    }
+
+    /** Undoes the link of an item (kept in the history). */
+    public function unlinkItem(string $item_id): array
+    {
+        return $this->call('unlink', ['item_id' => $item_id]);
+    }
+
+    /** Undoes the link of a WooCommerce product (kept in the history). */
+    public function unlinkProduct(int $wc_id): array
+    {
+        return $this->call('unlink', ['wc_id' => $wc_id]);
+    }
+
+    /** Restores an undone link from its history row. */
+    public function restoreLink(int $history_id): array
+    {
+        return $this->call('restoreLink', ['history_id' => $history_id]);
+    }
+
+    /** Every current link and the newest history rows. */
+    public function listLinks(int $history): array
+    {
+        return $this->call('listLinks', ['history' => $history]);
+    }
+
+    /** One page of log rows: min_level, operation, object_type, object_id, run_id, text, since_ms, until_ms, page, per_page. */
+    public function queryLogs(array $query): array
+    {
+        return $this->call('queryLogs', ['query' => $query]);
+    }
+
+    /** Every log row matching the query, for a CSV export. */
+    public function exportLogs(array $query): array
+    {
+        return $this->call('exportLogs', ['query' => $query]);
+    }
+
+    /** Deletes every log row. */
+    public function purgeLogs(): array
+    {
+        return $this->call('purgeLogs', []);
+    }
+
+    /** Reads the store's stock and plans the writes for linked products (force: apply a held-back mass drop). */
+    public function planStock(bool $force): array
+    {
+        return $this->call('planStock', ['force' => $force]);
+    }
+
+    /** Records the stock PHP wrote: a list of [wc_id, quantity]. */
+    public function reportStockApplied(array $writes): array
+    {
+        return $this->call('reportStockApplied', ['writes' => $writes]);
+    }
+
+    /** Reacts to an order's status change: queue, cancel in the POS, withdraw or nothing. */
+    public function orderChanged(array $order): array
+    {
+        return $this->call('orderChanged', ['order' => $order]);
+    }
+
+    /** Delivers the queued orders that are due, at most limit. */
+    public function pushOrders(int $limit): array
+    {
+        return $this->call('pushOrders', ['limit' => $limit]);
+    }
+
+    /** The order button: queues the order if needed and delivers it now. */
+    public function pushOrderNow(array $order): array
+    {
+        return $this->call('pushOrderNow', ['order' => $order]);
+    }
+
+    /** The outbox rows of these orders (orders list column, order screen). */
+    public function orderStates(array $wc_order_ids): array
+    {
+        return $this->call('orderStates', ['wc_order_ids' => $wc_order_ids]);
+    }
+
+    /** One page of the outbox (filter: state, text, page, per_page) and the counts by state. */
+    public function listOutbox(array $filter): array
+    {
+        return $this->call('listOutbox', ['filter' => $filter]);
+    }
+
     /** Panics inside the core on purpose (only with the `test_hooks` setting on). */
     public function triggerPanicForTest(string $message): mixed
     {

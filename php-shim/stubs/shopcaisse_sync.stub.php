@@ -31,6 +31,71 @@ final class Engine
      */
     public function diagnostics(): array {}
 
+    /**
+     * Checks the key against the API. A failed test is returned, not thrown.
+     *
+     * @return array{ok:bool,error:?array{kind:string,code:int,class:string,message:string,
+     *               http_status:?int,retry_after:?int},companies:list<array{id:string,name:string}>,
+     *               stores:list<array{id:string,name:string,company_id:?string,pos:list<array>}>,
+     *               price_lists:list<array>,permissions:list<string>,resources:?array,
+     *               warnings:list<array{operation:string,error:array}>}
+     */
+    public function testConnection(): array {}
+
+    /** Reads the catalog, prices and stock from the API into the cache; a summary. */
+    public function refreshCatalog(): array {}
+
+    /** One page of the cached catalog: query text, linked, kind, parent, top_level_only, page, per_page. */
+    public function searchCatalog(array $query): array {}
+
+    /** One cached item, whole, with its row. */
+    public function catalogItem(string $item_id): array {}
+
+    /** Links an item or declination to a WooCommerce product or variation by hand. */
+    public function link(string $item_id, int $wc_id): array {}
+
+    /** Undoes the link of an item (kept in the history). */
+    public function unlinkItem(string $item_id): array {}
+
+    /** Undoes the link of a WooCommerce product (kept in the history). */
+    public function unlinkProduct(int $wc_id): array {}
+
+    /** Restores an undone link from its history row. */
+    public function restoreLink(int $history_id): array {}
+
+    /** Every current link and the newest history rows. */
+    public function listLinks(int $history): array {}
+
+    /** One page of log rows: min_level, operation, object_type, object_id, run_id, text, since_ms, until_ms, page, per_page. */
+    public function queryLogs(array $query): array {}
+
+    /** Every log row matching the query, for a CSV export. */
+    public function exportLogs(array $query): array {}
+
+    /** Deletes every log row. */
+    public function purgeLogs(): array {}
+
+    /** Reads the store's stock and plans the writes for linked products (force: apply a held-back mass drop). */
+    public function planStock(bool $force): array {}
+
+    /** Records the stock PHP wrote: a list of [wc_id, quantity]. */
+    public function reportStockApplied(array $writes): array {}
+
+    /** Reacts to an order's status change: queue, cancel in the POS, withdraw or nothing. */
+    public function orderChanged(array $order): array {}
+
+    /** Delivers the queued orders that are due, at most limit. */
+    public function pushOrders(int $limit): array {}
+
+    /** The order button: queues the order if needed and delivers it now. */
+    public function pushOrderNow(array $order): array {}
+
+    /** The outbox rows of these orders (orders list column, order screen). */
+    public function orderStates(array $wc_order_ids): array {}
+
+    /** One page of the outbox (filter: state, text, page, per_page) and the counts by state. */
+    public function listOutbox(array $filter): array {}
+
     /** Panics inside the core on purpose; needs the `test_hooks` setting. @throws InternalException */
     public function triggerPanicForTest(string $message): mixed {}
 

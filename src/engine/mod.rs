@@ -6,12 +6,22 @@
 //! every method through one table is what makes the two backends behave identically, and
 //! [`Engine::call_guarded`] is the one place a panic is caught and turned into an error.
 
+mod catalog;
+mod connection;
+mod context;
+mod links;
+mod logs;
+mod orders;
 mod settings;
+mod stock;
 
 pub use settings::{Settings, DEFAULT_BASE_URL};
 
+use crate::api::Client;
+use crate::state::State;
 use crate::{Error, ErrorKind, Result};
 use serde_json::{json, Value};
+use std::cell::OnceCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 
@@ -46,6 +56,8 @@ pub struct Engine {
     settings: Settings,
     state_dir: PathBuf,
     backend: Backend,
+    client: OnceCell<Client>,
+    state: OnceCell<State>,
 }
 
 impl Engine {
@@ -64,6 +76,8 @@ impl Engine {
             settings: Settings::from_json(settings)?,
             state_dir,
             backend,
+            client: OnceCell::new(),
+            state: OnceCell::new(),
         })
     }
 
@@ -87,6 +101,24 @@ impl Engine {
         match method {
             "version" => Ok(json!(VERSION)),
             "diagnostics" => Ok(self.diagnostics()),
+            "testConnection" => self.test_connection(),
+            "refreshCatalog" => self.refresh_catalog(),
+            "searchCatalog" => self.search_catalog(args),
+            "catalogItem" => self.catalog_item(args),
+            "link" => self.link(args),
+            "unlink" => self.unlink(args),
+            "restoreLink" => self.restore_link(args),
+            "listLinks" => self.list_links(args),
+            "planStock" => self.plan_stock_run(args),
+            "reportStockApplied" => self.report_stock_applied(args),
+            "orderChanged" => self.order_changed(args),
+            "pushOrders" => self.push_orders(args),
+            "pushOrderNow" => self.push_order_now(args),
+            "orderStates" => self.order_states(args),
+            "listOutbox" => self.list_outbox(args),
+            "queryLogs" => self.query_logs(args),
+            "exportLogs" => self.export_logs(args),
+            "purgeLogs" => self.purge_logs(),
             "triggerPanicForTest" => self.trigger_panic_for_test(args),
             "roundTripForTest" => self.round_trip_for_test(args),
             _ => Err(Error::invalid_input(format!(

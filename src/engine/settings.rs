@@ -5,6 +5,7 @@
 //! `InvalidInput` error that names the key.
 
 use crate::model::{AppToken, CompanyId, PosId, PriceListId, StoreId};
+use crate::sync::{MatchMethod, OrderSettings, StatusMap, StockSettings};
 use crate::{Error, Result};
 use serde_json::Value;
 use std::time::Duration;
@@ -24,10 +25,23 @@ pub struct Settings {
     pub page_size: u32,
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
+    /// Attempts per idempotent request, the first included (1 = never retry).
+    pub max_attempts: u32,
+    /// Longest time one request may spend retrying.
+    pub retry_budget: Duration,
+    /// Log retention: newest rows kept, and their longest age.
+    pub log_max_rows: u32,
+    pub log_max_age_days: u32,
     /// Debug mode: redacted request traces go to the log.
     pub debug: bool,
     /// Enables entry points that exist only to test the bindings (a deliberate panic).
     pub test_hooks: bool,
+    /// How items find their products.
+    pub matching_method: MatchMethod,
+    /// Order prefix, status mapping, payment type.
+    pub orders: OrderSettings,
+    /// Reservations, missing rows, the mass-drop guard.
+    pub stock: StockSettings,
     /// Every other key, kept for the modules that read their own settings.
     pub raw: serde_json::Map<String, Value>,
 }
@@ -66,11 +80,76 @@ impl Settings {
                     .integer("request_timeout_ms", 100, 300_000)?
                     .unwrap_or(30_000) as u64,
             ),
+            max_attempts: reader.integer("max_attempts", 1, 10)?.unwrap_or(4) as u32,
+            retry_budget: Duration::from_millis(
+                reader
+                    .integer("retry_budget_ms", 0, 600_000)?
+                    .unwrap_or(60_000) as u64,
+            ),
+            log_max_rows: reader
+                .integer("log_max_rows", 100, 5_000_000)?
+                .unwrap_or(50_000) as u32,
+            log_max_age_days: reader.integer("log_max_age_days", 1, 3650)?.unwrap_or(30) as u32,
             debug: reader.boolean("debug")?.unwrap_or(false),
             test_hooks: reader.boolean("test_hooks")?.unwrap_or(false),
+            matching_method: reader.parsed("matching_method")?.unwrap_or_default(),
+            orders: order_settings(&reader)?,
+            stock: stock_settings(&reader)?,
             raw: map,
         })
     }
+}
+
+fn order_settings(reader: &Reader<'_>) -> Result<OrderSettings> {
+    let mut orders = OrderSettings::default();
+    if let Some(prefix) = reader.raw_string("order_prefix")? {
+        if prefix.chars().count() > 20 || prefix.chars().any(char::is_control) {
+            return Err(Error::invalid_input(
+                "setting order_prefix must be at most 20 plain characters",
+            ));
+        }
+        orders.prefix = prefix;
+    }
+    if let Some(map) = reader.parsed::<std::collections::BTreeMap<String, Value>>("status_map")? {
+        let mut statuses = StatusMap {
+            send: Default::default(),
+            cancel: orders.status_map.cancel.clone(),
+        };
+        for (status, sends) in map {
+            let sends = Reader::truthy(&sends).ok_or_else(|| {
+                Error::invalid_input(format!("status_map[{status}] must be true or false"))
+            })?;
+            statuses.set(&status, sends);
+        }
+        orders.status_map = statuses;
+    }
+    if let Some(cancel) = reader.parsed::<Vec<String>>("cancel_statuses")? {
+        orders.status_map.cancel = cancel.iter().map(|s| crate::sync::status_key(s)).collect();
+    }
+    if let Some(kind) = reader.string("payment_type")? {
+        orders.payment_type = kind;
+    }
+    Ok(orders)
+}
+
+fn stock_settings(reader: &Reader<'_>) -> Result<StockSettings> {
+    let mut stock = StockSettings::default();
+    if let Some(on) = reader.boolean("subtract_reserved")? {
+        stock.subtract_reserved = on;
+    }
+    if let Some(on) = reader.boolean("zero_missing")? {
+        stock.zero_missing = on;
+    }
+    if let Some(percent) = reader.integer("max_drop_percent", 1, 100)? {
+        stock.max_drop_percent = percent as u32;
+    }
+    if let Some(count) = reader.integer("min_drop_count", 0, 1_000_000)? {
+        stock.min_drop_count = count as usize;
+    }
+    if let Some(percent) = reader.integer("min_answer_percent", 0, 100)? {
+        stock.min_answer_percent = percent as u32;
+    }
+    Ok(stock)
 }
 
 /// Typed reads of one settings map, each error naming its key.
@@ -102,6 +181,41 @@ impl Reader<'_> {
             Some(text) => parse(&text)
                 .map(Some)
                 .map_err(|e| Error::invalid_input(format!("setting {key}: {e}"))),
+        }
+    }
+
+    /// A string kept as typed (a prefix may end with a space or a dash).
+    fn raw_string(&self, key: &str) -> Result<Option<String>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(Error::invalid_input(format!(
+                "setting {key} must be a string"
+            ))),
+        }
+    }
+
+    /// A value of a serde type ("reference", {"processing": true}).
+    fn parsed<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(value) => serde_json::from_value(value.clone())
+                .map(Some)
+                .map_err(|e| Error::invalid_input(format!("setting {key}: {e}"))),
+        }
+    }
+
+    fn truthy(value: &Value) -> Option<bool> {
+        match value {
+            Value::Bool(b) => Some(*b),
+            Value::Number(n) => Some(n.as_i64() != Some(0)),
+            Value::String(s) => match s.trim() {
+                "1" | "true" | "yes" | "on" => Some(true),
+                "0" | "false" | "no" | "off" | "" => Some(false),
+                _ => None,
+            },
+            _ => None,
         }
     }
 
@@ -161,6 +275,23 @@ mod tests {
         assert_eq!(s.page_size, 25);
         assert!(s.debug);
         assert_eq!(s.token.unwrap().expose(), "k");
+    }
+
+    #[test]
+    fn order_settings_read_the_prefix_and_any_status() {
+        let s = Settings::from_json(&json!({
+            "order_prefix": "SHOP-",
+            "status_map": {"wc-processing": "1", "completed": false, "wc-expedie": true},
+            "matching_method": "barcode",
+        }))
+        .unwrap();
+        assert_eq!(s.orders.prefix, "SHOP-");
+        assert!(s.orders.status_map.sends("processing"));
+        assert!(!s.orders.status_map.sends("completed"));
+        assert!(s.orders.status_map.sends("expedie"));
+        assert_eq!(s.matching_method, MatchMethod::Barcode);
+        assert!(Settings::from_json(&json!({"matching_method": "psychic"})).is_err());
+        assert!(Settings::from_json(&json!({"status_map": {"x": "maybe"}})).is_err());
     }
 
     #[test]

@@ -49,6 +49,101 @@ impl PhpEngine {
         self.call("diagnostics", json!({}))
     }
 
+    /// Checks the key against the API: what it reaches, or the kind of failure.
+    pub fn test_connection(&mut self) -> PhpResult<Zval> {
+        self.call("testConnection", json!({}))
+    }
+
+    /// Reads the catalog, prices and stock from the API into the cache; a summary.
+    pub fn refresh_catalog(&mut self) -> PhpResult<Zval> {
+        self.call("refreshCatalog", json!({}))
+    }
+
+    /// One page of the cached catalog: query text, linked, kind, parent, top_level_only, page, per_page.
+    pub fn search_catalog(&mut self, query: &Zval) -> PhpResult<Zval> {
+        self.call("searchCatalog", json!({ "query": arg(query)? }))
+    }
+
+    /// One cached item, whole, with its row.
+    pub fn catalog_item(&mut self, item_id: String) -> PhpResult<Zval> {
+        self.call("catalogItem", json!({ "item_id": item_id }))
+    }
+
+    /// Links an item or declination to a WooCommerce product or variation by hand.
+    pub fn link(&mut self, item_id: String, wc_id: i64) -> PhpResult<Zval> {
+        self.call("link", json!({ "item_id": item_id, "wc_id": wc_id }))
+    }
+
+    /// Undoes the link of an item (kept in the history).
+    pub fn unlink_item(&mut self, item_id: String) -> PhpResult<Zval> {
+        self.call("unlink", json!({ "item_id": item_id }))
+    }
+
+    /// Undoes the link of a WooCommerce product (kept in the history).
+    pub fn unlink_product(&mut self, wc_id: i64) -> PhpResult<Zval> {
+        self.call("unlink", json!({ "wc_id": wc_id }))
+    }
+
+    /// Restores an undone link from its history row.
+    pub fn restore_link(&mut self, history_id: i64) -> PhpResult<Zval> {
+        self.call("restoreLink", json!({ "history_id": history_id }))
+    }
+
+    /// Every current link and the newest history rows.
+    pub fn list_links(&mut self, history: i64) -> PhpResult<Zval> {
+        self.call("listLinks", json!({ "history": history }))
+    }
+
+    /// One page of log rows: min_level, operation, object_type, object_id, run_id, text, since_ms, until_ms, page, per_page.
+    pub fn query_logs(&mut self, query: &Zval) -> PhpResult<Zval> {
+        self.call("queryLogs", json!({ "query": arg(query)? }))
+    }
+
+    /// Every log row matching the query, for a CSV export.
+    pub fn export_logs(&mut self, query: &Zval) -> PhpResult<Zval> {
+        self.call("exportLogs", json!({ "query": arg(query)? }))
+    }
+
+    /// Deletes every log row.
+    pub fn purge_logs(&mut self) -> PhpResult<Zval> {
+        self.call("purgeLogs", json!({}))
+    }
+
+    /// Reads the store's stock and plans the writes for linked products (force: apply a held-back mass drop).
+    pub fn plan_stock(&mut self, force: bool) -> PhpResult<Zval> {
+        self.call("planStock", json!({ "force": force }))
+    }
+
+    /// Records the stock PHP wrote: a list of [wc_id, quantity].
+    pub fn report_stock_applied(&mut self, writes: &Zval) -> PhpResult<Zval> {
+        self.call("reportStockApplied", json!({ "writes": arg(writes)? }))
+    }
+
+    /// Reacts to an order's status change: queue, cancel in the POS, withdraw or nothing.
+    pub fn order_changed(&mut self, order: &Zval) -> PhpResult<Zval> {
+        self.call("orderChanged", json!({ "order": arg(order)? }))
+    }
+
+    /// Delivers the queued orders that are due, at most limit.
+    pub fn push_orders(&mut self, limit: i64) -> PhpResult<Zval> {
+        self.call("pushOrders", json!({ "limit": limit }))
+    }
+
+    /// The order button: queues the order if needed and delivers it now.
+    pub fn push_order_now(&mut self, order: &Zval) -> PhpResult<Zval> {
+        self.call("pushOrderNow", json!({ "order": arg(order)? }))
+    }
+
+    /// The outbox rows of these orders (orders list column, order screen).
+    pub fn order_states(&mut self, wc_order_ids: &Zval) -> PhpResult<Zval> {
+        self.call("orderStates", json!({ "wc_order_ids": arg(wc_order_ids)? }))
+    }
+
+    /// One page of the outbox (filter: state, text, page, per_page) and the counts by state.
+    pub fn list_outbox(&mut self, filter: &Zval) -> PhpResult<Zval> {
+        self.call("listOutbox", json!({ "filter": arg(filter)? }))
+    }
+
     /// Panics inside the core on purpose (only with the `test_hooks` setting on).
     pub fn trigger_panic_for_test(&mut self, message: String) -> PhpResult<Zval> {
         self.call("triggerPanicForTest", json!({ "message": message }))

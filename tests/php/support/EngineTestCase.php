@@ -29,6 +29,34 @@ abstract class EngineTestCase extends TestCase
         return new Engine($settings + ['test_hooks' => true], $this->stateDir);
     }
 
+    /**
+     * An engine on the sandbox (reset to its demo shop), with the company, store, POS and price
+     * list chosen from what the key reaches, as a merchant would on the settings screen.
+     *
+     * @param array<string,mixed> $settings
+     */
+    protected function sandboxEngine(array $settings = []): Engine
+    {
+        $sandbox = Sandbox::get();
+        $base = [
+            'base_url' => $sandbox->baseUrl(),
+            'token' => Sandbox::TOKEN,
+            'max_attempts' => 2,
+            'connect_timeout_ms' => 2000,
+            'request_timeout_ms' => 5000,
+        ];
+        $reach = $this->engine($base)->testConnection();
+        $this->assertTrue($reach['ok'], json_encode($reach['error']));
+        $store = $reach['stores'][0];
+        $defaultList = array_values(array_filter($reach['price_lists'], static fn ($l) => $l['name'] === 'Défaut'));
+        return $this->engine($settings + $base + [
+            'company_id' => $reach['companies'][0]['id'],
+            'store_id' => $store['id'],
+            'pos_id' => $store['pos'][0]['id'],
+            'price_list_id' => $defaultList[0]['id'] ?? null,
+        ]);
+    }
+
     protected static function backend(): string
     {
         return (string) getenv('SCS_BACKEND');

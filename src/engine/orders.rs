@@ -1,0 +1,525 @@
+//! Web orders on their way to the till, exactly once.
+//!
+//! PHP reports every status change of an order (`orderChanged`); the core decides, from the
+//! status mapping and the order's outbox row, whether to queue it, cancel it in the POS or do
+//! nothing. The payload is built once, when the order reaches a mapped status, and kept in the
+//! outbox row, so what reaches the till is what the customer paid then. Workers (`pushOrders`,
+//! the order button's `pushOrderNow`) claim rows atomically across processes and deliver them.
+//!
+//! Why no order is ever created twice: one outbox row per WooCommerce order (a second hook or a
+//! double click finds the row); a row is claimed by exactly one worker; the client never repeats
+//! a POST whose outcome is unknown without first looking the reference up; and a row claimed
+//! before (a worker that crashed or timed out mid-send) is looked up before any new POST.
+
+use super::context::{now_ms, parse_args, php_map, to_json};
+use super::Engine;
+use crate::model::{CustomerDetails, CustomerId, OrderPush, PosId};
+use crate::state::{CustomerKey, LogLevel, NewLog, OutboxError, OutboxFilter, OutboxRow};
+use crate::sync::{
+    build_push, decide, match_customer, next_attempt_delay, Catalog, CustomerMatch, Link, Links,
+    OrderAction, OrderSnapshot, PushPlan,
+};
+use crate::{Error, ErrorKind, Result};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// How long a worker may hold a claimed order: longer than one push with its retries and its
+/// look-ups can take, so a live worker is never overtaken; a crashed one is after this.
+const CLAIM_MS: i64 = 5 * 60 * 1000;
+
+/// Most orders one `pushOrders` call delivers (each is a few HTTP requests).
+const MAX_BATCH: u32 = 200;
+
+/// What the outbox row keeps: the payload without its customer (resolved at send time, so a
+/// customer created in the POS meanwhile is found), and the corrections made to it.
+#[derive(Serialize, Deserialize)]
+struct StoredPayload {
+    push: OrderPush,
+    #[serde(default)]
+    adjustments: Value,
+}
+
+/// The outcome of one delivery, for summaries and the order screen.
+#[derive(Serialize)]
+struct Delivery {
+    wc_order_id: i64,
+    external_reference: String,
+    state: String,
+    pos_order_id: Option<String>,
+    adopted: bool,
+    error: Option<Value>,
+}
+
+impl Engine {
+    /// Reacts to an order's status change: queue, cancel in the POS, withdraw, or nothing.
+    pub(super) fn order_changed(&self, args: &Value) -> Result<Value> {
+        #[derive(Deserialize)]
+        struct Args {
+            order: OrderSnapshot,
+        }
+        let Args { order } = parse_args("orderChanged", args)?;
+        let state = self.state()?;
+        let row = state.outbox().get(order.wc_order_id)?;
+        let action = decide(
+            &self.settings.orders.status_map,
+            &order.status,
+            sync_state(row.as_ref()),
+        );
+        let row = match action {
+            OrderAction::Enqueue => Some(self.enqueue_order(&order, row.as_ref())?),
+            OrderAction::Cancel => Some(self.cancel_in_pos(order.wc_order_id)?),
+            OrderAction::Withdraw => Some(state.outbox().cancel(order.wc_order_id, now_ms())?),
+            OrderAction::Nothing => row,
+        };
+        Ok(json!({ "action": action, "order": row.map(|r| row_json(&r)) }))
+    }
+
+    /// Delivers the orders that are due, at most `limit` (a cron call, a background job).
+    pub(super) fn push_orders(&self, args: &Value) -> Result<Value> {
+        #[derive(Deserialize)]
+        struct Args {
+            #[serde(default)]
+            limit: Option<u32>,
+        }
+        let Args { limit } = parse_args("pushOrders", args)?;
+        let owner = self.run_id("orders");
+        let rows = self.state()?.outbox().claim_due(
+            now_ms(),
+            limit.unwrap_or(50).clamp(1, MAX_BATCH),
+            &owner,
+            CLAIM_MS,
+        )?;
+        let deliveries: Vec<Delivery> = rows
+            .into_iter()
+            .map(|row| self.deliver(row, &owner))
+            .collect();
+        let count = |state: &str| deliveries.iter().filter(|d| d.state == state).count();
+        Ok(json!({
+            "run_id": owner,
+            "claimed": deliveries.len(),
+            "pushed": count("pushed"),
+            "adopted": deliveries.iter().filter(|d| d.adopted).count(),
+            "failed": count("failed"),
+            "blocked": count("blocked"),
+            "orders": to_json(&deliveries)?,
+        }))
+    }
+
+    /// The order button: queues the order if it is not yet (whatever its status), then delivers
+    /// it now. A second click while it is being sent, or once it is in the POS, changes nothing.
+    pub(super) fn push_order_now(&self, args: &Value) -> Result<Value> {
+        #[derive(Deserialize)]
+        struct Args {
+            order: OrderSnapshot,
+        }
+        let Args { order } = parse_args("pushOrderNow", args)?;
+        let state = self.state()?;
+        let existing = state.outbox().get(order.wc_order_id)?;
+        match existing.as_ref().map(|r| r.state) {
+            None => {
+                self.enqueue_order(&order, None)?;
+            }
+            Some(crate::state::OutboxState::Failed | crate::state::OutboxState::Blocked) => {
+                self.enqueue_order(&order, existing.as_ref())?;
+            }
+            _ => {}
+        }
+        let owner = self.run_id("order-button");
+        let claimed = state
+            .outbox()
+            .claim(order.wc_order_id, now_ms(), &owner, CLAIM_MS)?;
+        if let Some(row) = claimed {
+            self.deliver(row, &owner);
+        }
+        let row = state.outbox().get(order.wc_order_id)?;
+        Ok(json!({ "order": row.map(|r| row_json(&r)) }))
+    }
+
+    /// The outbox rows of some orders (the orders list column, the order screen).
+    pub(super) fn order_states(&self, args: &Value) -> Result<Value> {
+        #[derive(Deserialize)]
+        struct Args {
+            wc_order_ids: Vec<i64>,
+        }
+        let Args { wc_order_ids } = parse_args("orderStates", args)?;
+        if wc_order_ids.len() > 1000 {
+            return Err(Error::invalid_input("at most 1000 orders at once"));
+        }
+        let rows = self.state()?.outbox().get_many(&wc_order_ids)?;
+        Ok(Value::Array(rows.iter().map(row_json).collect()))
+    }
+
+    /// One page of the outbox, and the count of orders in each state.
+    pub(super) fn list_outbox(&self, args: &Value) -> Result<Value> {
+        #[derive(Deserialize)]
+        struct Args {
+            #[serde(default, deserialize_with = "php_map")]
+            filter: OutboxFilter,
+        }
+        let Args { mut filter } = parse_args("listOutbox", args)?;
+        filter.page = filter.page.max(1);
+        filter.per_page = match filter.per_page {
+            0 => 50,
+            n => n.min(500),
+        };
+        let outbox = self.state()?.outbox();
+        let page = outbox.list(&filter)?;
+        Ok(json!({
+            "rows": page.rows.iter().map(row_json).collect::<Vec<_>>(),
+            "total": page.total,
+            "counts": to_json(&outbox.counts()?)?,
+        }))
+    }
+
+    /// Builds the payload and queues it; an order that cannot be built is queued blocked, with
+    /// its reasons, so the order screen says what to fix.
+    fn enqueue_order(
+        &self,
+        order: &OrderSnapshot,
+        existing: Option<&OutboxRow>,
+    ) -> Result<OutboxRow> {
+        let pos = self.pos()?.clone();
+        let (links, catalog) = self.order_links(order)?;
+        let plan = build_push(order, &self.settings.orders, &pos, None, &links, &catalog);
+        let reference = crate::sync::external_reference(&self.settings.orders.prefix, order)
+            .ok_or_else(|| Error::invalid_input("the order has neither a number nor an id"))?;
+        let outbox = self.state()?.outbox();
+        let (payload, blocked) = match &plan {
+            PushPlan::Ready { push, adjustments } => {
+                let stored = StoredPayload {
+                    push: push.clone(),
+                    adjustments: to_json(adjustments)?,
+                };
+                (to_json(&stored)?, None)
+            }
+            PushPlan::Blocked { reasons } => {
+                (json!({ "blocked": reasons }), Some(to_json(reasons)?))
+            }
+        };
+        let payload_text = payload.to_string();
+        let now = now_ms();
+        let row = match existing {
+            Some(row) if row.state != crate::state::OutboxState::Queued => {
+                outbox.requeue(order.wc_order_id, Some(&payload_text), now)?
+            }
+            _ => {
+                outbox
+                    .enqueue(order.wc_order_id, &reference, &payload_text, now)?
+                    .row
+            }
+        };
+        let Some(reasons) = blocked else {
+            self.log(
+                NewLog::new(
+                    now,
+                    LogLevel::Info,
+                    "order_queue",
+                    format!("order {reference} queued for the POS"),
+                )
+                .object("order", order.wc_order_id),
+            );
+            return Ok(row);
+        };
+        let owner = self.run_id("order-block");
+        let message = format!(
+            "order {reference} cannot be sent: {}",
+            describe_reasons(&reasons)
+        );
+        match outbox.claim(order.wc_order_id, now, &owner, CLAIM_MS)? {
+            Some(_) => {
+                let row = outbox.mark_blocked(
+                    order.wc_order_id,
+                    &owner,
+                    &OutboxError::new("blocked", &message),
+                    now,
+                )?;
+                self.log(
+                    NewLog::new(now, LogLevel::Warning, "order_queue", message)
+                        .object("order", order.wc_order_id)
+                        .details(reasons),
+                );
+                Ok(row)
+            }
+            None => Ok(row),
+        }
+    }
+
+    /// Sends one claimed order and records the outcome; never fails as a whole, so one bad
+    /// order never stops a batch.
+    fn deliver(&self, row: OutboxRow, owner: &str) -> Delivery {
+        let id = row.wc_order_id;
+        let reference = row.external_reference.clone();
+        let outcome = self.try_deliver(&row);
+        let now = now_ms();
+        let outbox = match self.state() {
+            Ok(state) => state.outbox(),
+            Err(error) => return failed_delivery(&row, &error),
+        };
+        let recorded = match &outcome {
+            Ok((pos_id, adopted)) => outbox.mark_pushed(id, pos_id, now).map(|r| {
+                let how = if *adopted {
+                    "found already in the POS"
+                } else {
+                    "created in the POS"
+                };
+                self.log(
+                    NewLog::new(
+                        now,
+                        LogLevel::Info,
+                        "order_push",
+                        format!("order {reference} {how} as {pos_id}"),
+                    )
+                    .object("order", id),
+                );
+                (r, *adopted)
+            }),
+            Err(error) if needs_a_person(error.kind()) => {
+                self.log(
+                    NewLog::new(
+                        now,
+                        LogLevel::Error,
+                        "order_push",
+                        format!("order {reference} blocked: {error}"),
+                    )
+                    .object("order", id),
+                );
+                outbox
+                    .mark_blocked(id, owner, &OutboxError::from(error), now)
+                    .map(|r| (r, false))
+            }
+            Err(error) => {
+                let next = now + next_attempt_delay(row.attempts.max(1), id) as i64;
+                self.log(
+                    NewLog::new(
+                        now,
+                        LogLevel::Warning,
+                        "order_push",
+                        format!("order {reference} not sent yet: {error}"),
+                    )
+                    .object("order", id),
+                );
+                outbox
+                    .mark_failed(id, owner, &OutboxError::from(error), next, now)
+                    .map(|r| (r, false))
+            }
+        };
+        match recorded {
+            Ok((row, adopted)) => Delivery {
+                wc_order_id: id,
+                external_reference: reference,
+                state: row.state.as_str().to_owned(),
+                pos_order_id: row.pos_order_id.as_ref().map(|p| p.to_string()),
+                adopted,
+                error: row.error.as_ref().map(|e| json!(e)),
+            },
+            Err(error) => failed_delivery(&row, &error),
+        }
+    }
+
+    /// The POS order id, and whether it was found already there rather than created.
+    fn try_deliver(&self, row: &OutboxRow) -> Result<(crate::model::PosOrderId, bool)> {
+        let stored: StoredPayload = serde_json::from_value(row.payload.clone()).map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                "the queued order has no payload (it was blocked); fix it and push again",
+            )
+        })?;
+        let client = self.client()?;
+        let store = self.store()?;
+        // A row claimed before may have reached the POS in a push whose worker died: look first.
+        if row.attempts > 1 {
+            let found = client.find_orders_by_reference(store, &row.external_reference)?;
+            if let Some(order) = live_order(found.items) {
+                return Ok((order.id, true));
+            }
+        }
+        let mut push = stored.push;
+        push.customer = self.resolve_customer(&push.customer_details)?;
+        let outcome = client.push_order(store, &push)?;
+        let adopted = !outcome.was_created();
+        Ok((outcome.order.id, adopted))
+    }
+
+    /// The Shopcaisse customer of a buyer: remembered, else found by email then phone, else
+    /// created; `None` when the buyer left no name, email or phone.
+    fn resolve_customer(&self, buyer: &CustomerDetails) -> Result<Option<CustomerId>> {
+        let state = self.state()?;
+        if let Some(id) = state
+            .customers()
+            .find_by_contact(buyer.email.as_deref(), buyer.phone.as_deref())?
+        {
+            return Ok(Some(id));
+        }
+        let client = self.client()?;
+        let store = self.store()?;
+        // Email first, then phone, each on its own: a customer found by one is not required to
+        // have the other (the API may AND the two filters).
+        let mut candidates = Vec::new();
+        if let Some(email) = buyer.email.as_deref().filter(|e| !e.trim().is_empty()) {
+            candidates = client.find_customers(store, Some(email), None)?.items;
+        }
+        if candidates.is_empty() {
+            if let Some(phone) = buyer.phone.as_deref().filter(|p| !p.trim().is_empty()) {
+                candidates = client.find_customers(store, None, Some(phone))?.items;
+            }
+        }
+        let id = match match_customer(buyer, &candidates) {
+            CustomerMatch::Existing { id, .. } => id,
+            CustomerMatch::Create { customer } => client.create_customer(store, &customer)?.id,
+            CustomerMatch::NoCustomer => return Ok(None),
+        };
+        let keys = [
+            buyer.email.as_deref().and_then(CustomerKey::email),
+            buyer.phone.as_deref().and_then(CustomerKey::phone),
+        ];
+        for key in keys.iter().flatten() {
+            state.customers().remember(key, &id, now_ms())?;
+        }
+        Ok(Some(id))
+    }
+
+    /// Cancels in the POS an order that reached it; an order whose push is still uncertain is
+    /// looked up first.
+    fn cancel_in_pos(&self, wc_order_id: i64) -> Result<OutboxRow> {
+        let outbox = self.state()?.outbox();
+        let row = outbox.get(wc_order_id)?.ok_or_else(|| {
+            Error::new(
+                ErrorKind::NotFound,
+                format!("order {wc_order_id} was never queued"),
+            )
+        })?;
+        let client = self.client()?;
+        let store = self.store()?;
+        let pos_id = match row.pos_order_id.clone() {
+            Some(id) => Some(id),
+            None => client
+                .find_orders_by_reference(store, &row.external_reference)
+                .map(|found| live_order(found.items))?
+                .map(|o| o.id),
+        };
+        if let Some(pos_id) = &pos_id {
+            client.cancel_order(store, pos_id)?;
+        }
+        let now = now_ms();
+        let row = outbox.cancel(wc_order_id, now)?;
+        self.log(
+            NewLog::new(
+                now,
+                LogLevel::Info,
+                "order_cancel",
+                format!("order {} cancelled in the POS", row.external_reference),
+            )
+            .object("order", wc_order_id),
+        );
+        Ok(row)
+    }
+
+    /// The links and catalog items of an order's products, and nothing else: an order never
+    /// loads the whole catalog.
+    fn order_links(&self, order: &OrderSnapshot) -> Result<(Links, Catalog)> {
+        let state = self.state()?;
+        let mut links = Vec::new();
+        let mut items = Vec::new();
+        for line in &order.lines {
+            if let Some(link) = state.links().by_wc(line.sold_product())? {
+                if let Some(item) = state.catalog().get_item(&link.item_id)? {
+                    items.push(item);
+                }
+                links.push(Link {
+                    item: link.item_id,
+                    wc_id: link.wc_id,
+                });
+            }
+        }
+        Ok((Links::new(links)?, Catalog::new(items)))
+    }
+
+    fn pos(&self) -> Result<&PosId> {
+        self.settings.pos.as_ref().ok_or_else(|| {
+            Error::new(
+                ErrorKind::NotConfigured,
+                "no Shopcaisse point of sale (caisse) is chosen in the settings",
+            )
+        })
+    }
+}
+
+/// Errors that retrying cannot fix: a person must act (the key, the order module, a permission,
+/// a settings choice, an order the POS refuses as it is).
+fn needs_a_person(kind: ErrorKind) -> bool {
+    matches!(
+        kind,
+        ErrorKind::InvalidToken
+            | ErrorKind::OrderModuleMissing
+            | ErrorKind::PermissionDenied
+            | ErrorKind::NotConfigured
+            | ErrorKind::InvalidInput
+    )
+}
+
+/// The outbox row as the core's decision table sees it.
+fn sync_state(row: Option<&OutboxRow>) -> crate::sync::OutboxState {
+    use crate::state::OutboxState as Stored;
+    use crate::sync::OutboxState as S;
+    match row {
+        None => S::None,
+        Some(row) => match row.state {
+            Stored::Queued => S::Queued,
+            Stored::Sending => S::InFlight,
+            Stored::Pushed => S::Pushed,
+            Stored::Failed => S::Failed,
+            Stored::Blocked => S::Blocked,
+            Stored::Cancelled if row.pos_order_id.is_some() => S::Cancelled,
+            Stored::Cancelled => S::Withdrawn,
+        },
+    }
+}
+
+/// A row for PHP, without its payload (customer data stays in the core unless asked for).
+fn row_json(row: &OutboxRow) -> Value {
+    json!({
+        "wc_order_id": row.wc_order_id,
+        "external_reference": row.external_reference,
+        "state": row.state.as_str(),
+        "attempts": row.attempts,
+        "next_attempt_at_ms": row.next_attempt_at_ms,
+        "error": row.error,
+        "pos_order_id": row.pos_order_id,
+        "cancel_requested": row.cancel_requested,
+        "created_at_ms": row.created_at_ms,
+        "updated_at_ms": row.updated_at_ms,
+        "pushed_at_ms": row.pushed_at_ms,
+        "blocked_reasons": row.payload.get("blocked"),
+    })
+}
+
+/// The order under a reference that still counts (a cancelled one does not).
+fn live_order(found: Vec<crate::model::PosOrder>) -> Option<crate::model::PosOrder> {
+    found
+        .into_iter()
+        .find(|o| !o.status.eq_ignore_ascii_case("cancelled"))
+}
+
+fn failed_delivery(row: &OutboxRow, error: &Error) -> Delivery {
+    Delivery {
+        wc_order_id: row.wc_order_id,
+        external_reference: row.external_reference.clone(),
+        state: "sending".into(),
+        pos_order_id: None,
+        adopted: false,
+        error: Some(error.to_json()),
+    }
+}
+
+fn describe_reasons(reasons: &Value) -> String {
+    reasons
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|r| r.get("reason").and_then(Value::as_str))
+                .map(|r| r.replace('_', " "))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,112 @@
+//! POS stock onto the website: the store's stock is read from the API, diffed against what was
+//! last written to WooCommerce, and only the changes are planned. PHP writes them, then reports
+//! back what it wrote; a crash in between only means the next run writes the same absolute
+//! values again. A run that looks like a mass drop to zero is held back and kept for a person.
+
+use super::context::{now_ms, parse_args, to_json};
+use super::Engine;
+use crate::model::Quantity;
+use crate::state::{LogLevel, NewLog};
+use crate::sync::{plan_stock, Catalog, Link, Links};
+use crate::Result;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+impl Engine {
+    /// Reads the chosen store's stock and plans the writes for every linked product.
+    pub(super) fn plan_stock_run(&self, args: &Value) -> Result<Value> {
+        #[derive(Deserialize)]
+        struct Args {
+            /// Apply a plan the mass-drop guard would hold: the merchant confirmed it.
+            #[serde(default)]
+            force: bool,
+        }
+        let Args { force } = parse_args("planStock", args)?;
+        let run = self.run_id("stock");
+        let store = self.store()?.clone();
+        let rows = self
+            .client()?
+            .stocks(&store)
+            .map_err(|e| e.context("reading the POS stock"))?;
+        let state = self.state()?;
+        state.catalog().replace_stocks(&rows.items)?;
+        let catalog = Catalog::new(state.catalog().all_items()?);
+        let links = self.all_links()?;
+        let applied: HashMap<i64, Quantity> = state
+            .stock_ledger()
+            .all_applied()?
+            .into_iter()
+            .map(|a| (a.wc_id, a.quantity))
+            .collect();
+        let mut settings = self.settings.stock.clone();
+        settings.force = force;
+        let plan = plan_stock(&catalog, &links, &rows.items, &applied, &settings);
+        let now = now_ms();
+        let mut held_run = None;
+        if let Some(reason) = &plan.held {
+            let summary =
+                json!({ "reason": reason, "counts": plan.counts, "would_write": plan.would_write });
+            held_run = Some(state.stock_ledger().hold("stock", &summary, now)?.id);
+            self.log(
+                NewLog::new(
+                    now,
+                    LogLevel::Warning,
+                    "stock_sync",
+                    "stock run held back: it looks like a mass drop to zero",
+                )
+                .run(run.clone())
+                .details(summary),
+            );
+        } else {
+            self.log(
+                NewLog::new(
+                    now,
+                    LogLevel::Info,
+                    "stock_sync",
+                    format!(
+                        "{} stock changes planned, {} unchanged",
+                        plan.writes.len(),
+                        plan.unchanged
+                    ),
+                )
+                .run(run.clone()),
+            );
+        }
+        let mut answer = to_json(&plan)?;
+        answer["run_id"] = json!(run);
+        answer["held_run_id"] = json!(held_run);
+        answer["listing_problems"] = to_json(&rows.problems)?;
+        Ok(answer)
+    }
+
+    /// Records the stock PHP wrote into WooCommerce (absolute values; reporting twice is harmless).
+    pub(super) fn report_stock_applied(&self, args: &Value) -> Result<Value> {
+        #[derive(Deserialize)]
+        struct Applied {
+            wc_id: i64,
+            quantity: Quantity,
+        }
+        #[derive(Deserialize)]
+        struct Args {
+            writes: Vec<Applied>,
+        }
+        let Args { writes } = parse_args("reportStockApplied", args)?;
+        let batch: Vec<(i64, Quantity)> =
+            writes.into_iter().map(|w| (w.wc_id, w.quantity)).collect();
+        let recorded = self
+            .state()?
+            .stock_ledger()
+            .record_applied(&batch, now_ms())?;
+        Ok(json!({ "recorded": recorded }))
+    }
+
+    /// Every current link, as the planners take them.
+    pub(super) fn all_links(&self) -> Result<Links> {
+        let links = self.state()?.links().list()?;
+        Links::new(links.into_iter().map(|l| Link {
+            item: l.item_id,
+            wc_id: l.wc_id,
+        }))
+    }
+}
