@@ -57,15 +57,17 @@ test-php-ext: build-ext build-sandbox ## The PHP contract suite on the extension
 test-php-ffi: build-ffi build-sandbox ## The PHP contract suite on the FFI library
 	cd tests/php && SCS_BACKEND=ffi SCS_SANDBOX_BIN=$(CURDIR)/$(SANDBOX_BIN) SCS_FFI_LIB=$(CURDIR)/$(FFI_LIB) $(PHP_FFI) $(PHPUNIT) --configuration phpunit.xml
 
-demo: build ## Load the library both ways in php-cli and show what it does
-	@SCS_FFI_LIB=$(CURDIR)/$(FFI_LIB) $(PHP_EXT) demo/demo.php extension
+demo: build build-sandbox ## Load the library both ways in php-cli, then walk through the engine against the sandbox
 	@SCS_FFI_LIB=$(CURDIR)/$(FFI_LIB) $(PHP_FFI) demo/demo.php ffi
+	@SCS_FFI_LIB=$(CURDIR)/$(FFI_LIB) SCS_SANDBOX_BIN=$(CURDIR)/$(SANDBOX_BIN) $(PHP_EXT) demo/demo.php extension --story
 
 sandbox: build-sandbox ## Start the Shopcaisse sandbox on 127.0.0.1:8765 with the demo catalog
 	$(SANDBOX_BIN) --port 8765 --fixture fixtures/demo-catalog.json
 
-bench: ## Benchmarks (catalog fetch, sync planning, state); figures go to docs/benchmarks.md
-	CARGO_TARGET_DIR=target/ffi $(CARGO) run --release --locked --no-default-features --features sandbox --example bench_catalog
+bench: build-sandbox ## Benchmarks: catalog fetch, sync planning, state; figures are recorded in docs/benchmarks.md
+	CARGO_TARGET_DIR=target/sandbox $(CARGO) run --release --locked --no-default-features --features sandbox --example bench_catalog
+	CARGO_TARGET_DIR=target/sandbox $(CARGO) run --release --locked --no-default-features --features sandbox --example bench_sync
+	CARGO_TARGET_DIR=target/sandbox $(CARGO) run --release --locked --no-default-features --features sandbox --example bench_state
 
 fmt: ## Format the Rust code
 	$(CARGO) fmt --all
