@@ -18,6 +18,8 @@ SANDBOX_BIN := target/sandbox/release/shopcaisse-sandbox
 PHP_EXT := $(PHP) -d extension=$(CURDIR)/$(EXT_LIB)
 PHP_FFI := $(PHP) -d ffi.enable=1
 
+
+.PHONY: i18n
 .PHONY: help deps build build-ext build-ffi build-sandbox test test-rust test-php test-php-ext \
         test-php-ffi check-ffi-symbols demo sandbox bench fmt clean
 
@@ -27,7 +29,10 @@ help: ## List the targets
 deps: ## Install the Debian packages the build and the tests need (idempotent)
 	@bash scripts/install-deps.sh
 
-build: build-ext build-ffi ## Build the PHP extension and the FFI library
+build: build-ext build-ffi i18n ## Build the PHP extension, the FFI library and the plugin's translations
+
+i18n: deps ## Compile the plugin's translations (.po → .mo)
+	@for po in wp-plugin/shopcaisse-sync/languages/*.po; do msgfmt --check --output-file="$${po%.po}.mo" "$$po"; done
 
 build-ext: deps ## Build the PHP extension (target/ext)
 	CARGO_TARGET_DIR=target/ext $(CARGO) build --release --locked --lib

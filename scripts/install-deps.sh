@@ -7,6 +7,7 @@ packages=(
   php8.2-cli php8.2-dev php8.2-sqlite3 php8.2-mbstring php8.2-xml # PHP and headers for ext-php-rs
   libclang-dev clang                                                # bindgen, used by ext-php-rs
   phpunit                                                           # the PHP contract suite
+  gettext                                                           # msgfmt: checks and compiles translations
   make pkg-config
 )
 

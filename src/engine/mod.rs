@@ -141,6 +141,10 @@ impl Engine {
             "state_dir": self.state_dir.display().to_string(),
             "base_url": self.settings.base_url,
             "token_set": self.settings.token.is_some(),
+            "error_kinds": ErrorKind::ALL
+                .iter()
+                .map(|k| (k.code().to_string(), json!(k.as_str())))
+                .collect::<serde_json::Map<_, _>>(),
         })
     }
 

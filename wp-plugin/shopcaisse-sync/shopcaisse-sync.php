@@ -43,6 +43,8 @@ function shopcaisse_sync_library(string $kind): string
 
 function shopcaisse_sync_boot(): void
 {
+    load_plugin_textdomain('shopcaisse-sync', false, dirname(plugin_basename(__FILE__)) . '/languages');
+    require_once __DIR__ . '/includes/ErrorMessages.php';
     $shim = shopcaisse_sync_shim_dir() . '/bootstrap.php';
     if (!is_file($shim)) {
         shopcaisse_sync_notice(__('Shopcaisse Sync is incomplete: its php-shim folder is missing. Reinstall the plugin.', 'shopcaisse-sync'), []);
