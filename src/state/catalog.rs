@@ -73,8 +73,9 @@ pub struct CatalogQuery {
     pub parent: Option<ItemId>,
     /// Leave declinations out (they show under their parent).
     pub top_level_only: bool,
-    /// 1-based.
+    /// 1-based; 0 is the first page.
     pub page: u32,
+    /// Rows per page; 0 for the default (50), at most 500.
     pub per_page: u32,
 }
 
