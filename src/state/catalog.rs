@@ -607,6 +607,22 @@ impl<'a> Catalog<'a> {
             Ok(n as u64)
         })
     }
+
+    /// The price of every priced item (the chosen list's, else the default price), by item id.
+    pub fn prices(&self) -> Result<Vec<(ItemId, Money)>> {
+        self.state.db.read("reading the cached prices", |conn| {
+            let mut stmt = conn.prepare(
+                "SELECT id, price FROM catalog_items WHERE price IS NOT NULL ORDER BY id",
+            )?;
+            let rows = stmt.query_map([], |row| {
+                Ok((
+                    parse_stored(0, row.get(0)?, ItemId::parse)?,
+                    Money::from_cents(row.get(1)?),
+                ))
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
 }
 
 fn parse_item(text: &str) -> Work<Item> {
