@@ -203,3 +203,30 @@ fn links_survive_a_catalog_refresh_that_drops_their_item() {
     assert!(state.links().by_item(&id("a")).unwrap().is_some());
     assert_eq!(state.links().list().unwrap().len(), 1);
 }
+
+#[test]
+fn linking_in_bulk_skips_conflicts_without_failing_the_others() {
+    let state = State::open_in_memory().unwrap();
+    state
+        .links()
+        .link(&id("a"), 10, LinkMethod::Manual, 0)
+        .unwrap();
+    state
+        .links()
+        .link(&id("x"), 30, LinkMethod::Manual, 0)
+        .unwrap();
+    let batch = state
+        .links()
+        .link_many(
+            &[(id("a"), 10), (id("b"), 20), (id("c"), 30), (id("d"), 40)],
+            LinkMethod::Reference,
+            5,
+        )
+        .unwrap();
+    let linked: Vec<_> = batch.linked.iter().map(|l| l.wc_id).collect();
+    assert_eq!(linked, [20, 40]);
+    assert_eq!(batch.unchanged, 1);
+    assert_eq!(batch.conflicts.len(), 1);
+    assert_eq!(batch.conflicts[0].item_id, id("c"));
+    assert_eq!(state.links().count().unwrap(), 4);
+}
