@@ -578,3 +578,33 @@ fn an_order_cancelled_while_its_worker_is_still_preparing_it_is_never_sent() {
     assert_eq!(env.requests("POST", "/orders"), 0);
     assert_eq!(call(&mut engine, "pushOrders", json!({}))["claimed"], 0);
 }
+
+#[test]
+fn two_orders_of_the_same_new_buyer_sent_at_once_create_one_customer() {
+    let (env, _) = linked_env();
+    // The customer searches are slow, so both workers are searching at the same time.
+    env.sandbox.add_rule(
+        FaultRule::next(2, FaultAction::Delay { ms: 400 })
+            .on_method("GET")
+            .on_path("/customers"),
+    );
+    let buyer = json!({"first_name": "Zoé", "last_name": "Double",
+                       "email": "zoe@example.org", "phone": null});
+    let workers: Vec<_> = [1120, 1121]
+        .into_iter()
+        .map(|id| {
+            let mut order = plates(id);
+            order["customer"] = buyer.clone();
+            let mut engine = env.engine();
+            std::thread::spawn(move || call(&mut engine, "pushOrderNow", json!({"order": order})))
+        })
+        .collect();
+    for worker in workers {
+        assert_eq!(worker.join().unwrap()["order"]["state"], "pushed");
+    }
+    assert_eq!(env.requests("POST", "/customers"), 1);
+    assert_eq!(
+        env.pos_order(&reference(1120))["customer"],
+        env.pos_order(&reference(1121))["customer"]
+    );
+}

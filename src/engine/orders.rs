@@ -27,6 +27,14 @@ use serde_json::{json, Value};
 /// look-ups can take, so a live worker is never overtaken; a crashed one is after this.
 const CLAIM_MS: i64 = 5 * 60 * 1000;
 
+/// How long a worker may hold a buyer's customer lease (a search and a creation), and how long
+/// another waits for it before leaving the order for its next attempt.
+const CUSTOMER_LEASE_MS: i64 = 2 * 60 * 1000;
+const CUSTOMER_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Makes lease owners unique within a process (two engines may start in the same millisecond).
+static LEASE_OWNERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Most orders one `pushOrders` call delivers (each is a few HTTP requests).
 const MAX_BATCH: u32 = 200;
 
@@ -363,14 +371,60 @@ impl Engine {
 
     /// The Shopcaisse customer of a buyer: remembered, else found by email then phone, else
     /// created; `None` when the buyer left no name, email or phone.
+    ///
+    /// Two workers sending two orders of the same new buyer at once would both create them:
+    /// the search-or-create runs under a lease named after the buyer, and the one that waited
+    /// finds the customer the other remembered.
     fn resolve_customer(&self, buyer: &CustomerDetails) -> Result<Option<CustomerId>> {
         let state = self.state()?;
-        if let Some(id) = state
-            .customers()
-            .find_by_contact(buyer.email.as_deref(), buyer.phone.as_deref())?
-        {
+        let remembered = || {
+            state
+                .customers()
+                .find_by_contact(buyer.email.as_deref(), buyer.phone.as_deref())
+        };
+        if let Some(id) = remembered()? {
             return Ok(Some(id));
         }
+        let key = buyer
+            .email
+            .as_deref()
+            .and_then(CustomerKey::email)
+            .or_else(|| buyer.phone.as_deref().and_then(CustomerKey::phone));
+        let Some(key) = key else {
+            return self.search_or_create_customer(buyer);
+        };
+        let lease = format!("customer:{:016x}", fnv1a(key.as_str()));
+        let owner = format!(
+            "{}-{}",
+            self.run_id("customer"),
+            LEASE_OWNERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
+        let waited_until = std::time::Instant::now() + CUSTOMER_WAIT;
+        while state
+            .leases()
+            .try_acquire(&lease, &owner, now_ms(), CUSTOMER_LEASE_MS)?
+            .is_none()
+        {
+            if std::time::Instant::now() >= waited_until {
+                return Err(Error::new(
+                    ErrorKind::Busy,
+                    "another worker is finding this order's customer",
+                ));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let result = match remembered() {
+            Ok(Some(id)) => Ok(Some(id)),
+            Ok(None) => self.search_or_create_customer(buyer),
+            Err(e) => Err(e),
+        };
+        let _ = state.leases().release(&lease, &owner);
+        result
+    }
+
+    /// The POS search (email, then phone) and, when nobody matches, the creation; remembered.
+    fn search_or_create_customer(&self, buyer: &CustomerDetails) -> Result<Option<CustomerId>> {
+        let state = self.state()?;
         let client = self.client()?;
         let store = self.store()?;
         // Email first, then phone, each on its own: a customer found by one is not required to
@@ -624,4 +678,11 @@ fn describe_reasons(reasons: &Value) -> String {
                 .join(", ")
         })
         .unwrap_or_default()
+}
+
+/// A short, stable name for a customer key (lease names are bounded; keys are not).
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
