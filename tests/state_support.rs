@@ -31,6 +31,12 @@ impl TempDir {
     }
 }
 
+impl Default for TempDir {
+    fn default() -> Self {
+        TempDir::new()
+    }
+}
+
 impl Drop for TempDir {
     fn drop(&mut self) {
         #[cfg(unix)]

@@ -103,6 +103,48 @@ final class Engine
         return $this->call('listLinks', ['history' => $history]);
     }
 
+    /** Matches the cached catalog to the shop's products (a list of products as PHP reads them); records nothing. */
+    public function planMatching(array $products): array
+    {
+        return $this->call('planMatching', ['products' => $products]);
+    }
+
+    /** Matches, then records every proposed link: the plan, what was recorded and what was refused. */
+    public function applyMatching(array $products): array
+    {
+        return $this->call('applyMatching', ['products' => $products]);
+    }
+
+    /** Products to propose for one item in the matching column, best first, at most limit. */
+    public function suggestProducts(string $item_id, array $products, int $limit): array
+    {
+        return $this->call('suggestProducts', ['item_id' => $item_id, 'products' => $products, 'limit' => max(0, $limit)]);
+    }
+
+    /** The bulk import's dry run for these items (null or []: every top-level item). */
+    public function previewImport(array $products, ?array $item_ids): array
+    {
+        return $this->call('previewImport', ['products' => $products, 'item_ids' => $item_ids]);
+    }
+
+    /** The products to create for these items (null or []: every top-level item), and what is skipped. */
+    public function planImport(array $products, ?array $item_ids): array
+    {
+        return $this->call('planImport', ['products' => $products, 'item_ids' => $item_ids]);
+    }
+
+    /** Records the links of created products: a list of [item_id, wc_id, variations => [[item_id, wc_id]]]. */
+    public function reportImported(array $created): array
+    {
+        return $this->call('reportImported', ['created' => $created]);
+    }
+
+    /** Image updates for linked products; applied_images: the image URLs last applied, by wc_id (or null). */
+    public function planProductUpdates(?array $applied_images): array
+    {
+        return $this->call('planProductUpdates', ['applied_images' => $applied_images]);
+    }
+
     /** One page of log rows: min_level, operation, object_type, object_id, run_id, text, since_ms, until_ms, page, per_page. */
     public function queryLogs(array $query): array
     {

@@ -66,6 +66,81 @@ final class Engine
     /** Every current link and the newest history rows. */
     public function listLinks(int $history): array {}
 
+    /**
+     * Matches the cached catalog to the shop's products by the chosen method; records nothing.
+     *
+     * @param list<array{id:int,parent_id?:?int,kind:string,sku?:?string,barcode?:?string,name?:string,
+     *                   attributes?:list<array{name:string,value:string}>,on_sale?:bool,published?:bool}> $products
+     *        Every WooCommerce product and variation (kind: simple, variable, variation, other).
+     * @return array{method:string,links:list<array{item:string,wc_id:int,by:string}>,
+     *               create:list<array{item:string,parent_wc_id:?int}>,
+     *               conflicts:list<array{by:string,key:string,items:list<string>,products:list<int>}>,
+     *               unmatched_items:list<string>,unsupported_items:list<string>,
+     *               links_to_missing_products:list<array{item:string,wc_id:int}>,
+     *               unlinked_on_sale:list<int>,counts:array<string,int>}
+     */
+    public function planMatching(array $products): array {}
+
+    /**
+     * Matches, then records every proposed link (method reference, barcode or attributes).
+     * Conflicts link nothing; a link the state refuses (taken meanwhile) is listed, not thrown.
+     *
+     * @return array{run_id:string,plan:array,recorded:list<array{item_id:string,wc_id:int,method:string,linked_at_ms:int}>,
+     *               refused:list<array{item_id:string,wc_id:int,reason:string}>}
+     */
+    public function applyMatching(array $products): array {}
+
+    /**
+     * Products to propose for one item in the matching column, best first (1 to 50).
+     *
+     * @return array{item_id:string,suggestions:list<array{wc_id:int,why:string,score:int,name:?string,
+     *               sku:?string,parent_id:?int}>}
+     * @throws NotFoundException when the item is not in the catalog cache
+     */
+    public function suggestProducts(string $item_id, array $products, int $limit): array {}
+
+    /**
+     * The bulk import's dry run for these items (null or []: every top-level item): prices from
+     * the chosen price list else the default price, stock from the cached store stock.
+     *
+     * @param list<string>|null $item_ids
+     * @return array{create:list<array>,add_variations:list<array{parent_wc_id:int,parent_item:string,variations:list<array>}>,
+     *               link:list<array{item:string,wc_id:int,by:string}>,conflicts:list<array>,
+     *               skipped:list<array{item:string,reason:string}>,
+     *               counts:array{products_to_create:int,variations_to_create:int,links:int,conflicts:int,skipped:int,already_linked:int}}
+     */
+    public function previewImport(array $products, ?array $item_ids): array {}
+
+    /**
+     * The products to create for these items: `create` (product specs: product_type, name, sku,
+     * barcode, regular_price in cents, images, descriptions, attributes, variations, pack,
+     * weighed, stock), `add_variations` (under an already linked product), `matched` (items
+     * matched to an existing product: recorded by applyMatching, not created) and `skipped`.
+     *
+     * @param list<string>|null $item_ids
+     * @return array{run_id:string,create:list<array>,add_variations:list<array>,matched:list<array>,
+     *               skipped:list<array{item:string,reason:string}>,counts:array<string,int>}
+     */
+    public function planImport(array $products, ?array $item_ids): array {}
+
+    /**
+     * Records the links of the products created from planImport (reporting twice changes nothing).
+     *
+     * @param list<array{item_id:string,wc_id:int,variations?:list<array{item_id:string,wc_id:int}>}> $created
+     * @return array{run_id:string,recorded:list<array>,already_linked:list<array>,
+     *               refused:list<array{item_id:string,wc_id:int,reason:string}>}
+     * @throws InvalidInputException when a wc_id is not a product id
+     */
+    public function reportImported(array $created): array {}
+
+    /**
+     * Image updates for linked products whose Shopcaisse images differ from those last applied.
+     *
+     * @param array<int,list<string>>|list<array{wc_id:int,images:list<string>}>|null $applied_images
+     * @return array{count:int,updates:list<array{wc_id:int,item:string,images:?list<string>,stock:?string}>}
+     */
+    public function planProductUpdates(?array $applied_images): array {}
+
     /** One page of log rows: min_level, operation, object_type, object_id, run_id, text, since_ms, until_ms, page, per_page. */
     public function queryLogs(array $query): array {}
 

@@ -12,6 +12,7 @@ mod context;
 mod links;
 mod logs;
 mod orders;
+mod products;
 mod settings;
 mod stock;
 
@@ -109,6 +110,13 @@ impl Engine {
             "unlink" => self.unlink(args),
             "restoreLink" => self.restore_link(args),
             "listLinks" => self.list_links(args),
+            "planMatching" => self.plan_matching(args),
+            "applyMatching" => self.apply_matching(args),
+            "suggestProducts" => self.suggest_products(args),
+            "previewImport" => self.preview_import(args),
+            "planImport" => self.plan_import(args),
+            "reportImported" => self.report_imported(args),
+            "planProductUpdates" => self.plan_product_updates(args),
             "planStock" => self.plan_stock_run(args),
             "reportStockApplied" => self.report_stock_applied(args),
             "orderChanged" => self.order_changed(args),

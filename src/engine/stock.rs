@@ -30,7 +30,6 @@ impl Engine {
             .stocks(&store)
             .map_err(|e| e.context("reading the POS stock"))?;
         let state = self.state()?;
-        state.catalog().replace_stocks(&rows.items)?;
         let catalog = Catalog::new(state.catalog().all_items()?);
         let links = self.all_links()?;
         let applied: HashMap<i64, Quantity> = state
@@ -59,6 +58,21 @@ impl Engine {
                 .details(summary),
             );
         } else {
+            // Only an answer that is applied becomes the cached stock (admin screens, imports):
+            // a held one is suspect.
+            state.catalog().replace_stocks(&rows.items)?;
+            if force {
+                // The merchant confirmed: the runs held for them are settled.
+                for held in state.stock_ledger().pending_held()? {
+                    if held.job == "stock" {
+                        state.stock_ledger().resolve_held(
+                            held.id,
+                            crate::state::HeldRunResolution::Applied,
+                            now,
+                        )?;
+                    }
+                }
+            }
             self.log(
                 NewLog::new(
                     now,

@@ -94,6 +94,58 @@ impl PhpEngine {
         self.call("listLinks", json!({ "history": history }))
     }
 
+    /// Matches the cached catalog to the shop's products (a list of products as PHP reads them); records nothing.
+    pub fn plan_matching(&mut self, products: &Zval) -> PhpResult<Zval> {
+        self.call("planMatching", json!({ "products": arg(products)? }))
+    }
+
+    /// Matches, then records every proposed link: the plan, what was recorded and what was refused.
+    pub fn apply_matching(&mut self, products: &Zval) -> PhpResult<Zval> {
+        self.call("applyMatching", json!({ "products": arg(products)? }))
+    }
+
+    /// Products to propose for one item in the matching column, best first, at most limit.
+    pub fn suggest_products(
+        &mut self,
+        item_id: String,
+        products: &Zval,
+        limit: i64,
+    ) -> PhpResult<Zval> {
+        self.call(
+            "suggestProducts",
+            json!({ "item_id": item_id, "products": arg(products)?, "limit": limit.max(0) }),
+        )
+    }
+
+    /// The bulk import's dry run for these items (null or []: every top-level item).
+    pub fn preview_import(&mut self, products: &Zval, item_ids: &Zval) -> PhpResult<Zval> {
+        self.call(
+            "previewImport",
+            json!({ "products": arg(products)?, "item_ids": arg(item_ids)? }),
+        )
+    }
+
+    /// The products to create for these items (null or []: every top-level item), and what is skipped.
+    pub fn plan_import(&mut self, products: &Zval, item_ids: &Zval) -> PhpResult<Zval> {
+        self.call(
+            "planImport",
+            json!({ "products": arg(products)?, "item_ids": arg(item_ids)? }),
+        )
+    }
+
+    /// Records the links of created products: a list of [item_id, wc_id, variations => [[item_id, wc_id]]].
+    pub fn report_imported(&mut self, created: &Zval) -> PhpResult<Zval> {
+        self.call("reportImported", json!({ "created": arg(created)? }))
+    }
+
+    /// Image updates for linked products; applied_images: the image URLs last applied, by wc_id (or null).
+    pub fn plan_product_updates(&mut self, applied_images: &Zval) -> PhpResult<Zval> {
+        self.call(
+            "planProductUpdates",
+            json!({ "applied_images": arg(applied_images)? }),
+        )
+    }
+
     /// One page of log rows: min_level, operation, object_type, object_id, run_id, text, since_ms, until_ms, page, per_page.
     pub fn query_logs(&mut self, query: &Zval) -> PhpResult<Zval> {
         self.call("queryLogs", json!({ "query": arg(query)? }))

@@ -73,8 +73,9 @@ pub struct CatalogQuery {
     pub parent: Option<ItemId>,
     /// Leave declinations out (they show under their parent).
     pub top_level_only: bool,
-    /// 1-based.
+    /// 1-based; 0 is the first page.
     pub page: u32,
+    /// Rows per page; 0 for the default (50), at most 500.
     pub per_page: u32,
 }
 
@@ -604,6 +605,22 @@ impl<'a> Catalog<'a> {
             let n: i64 =
                 conn.query_row("SELECT COUNT(*) FROM catalog_items", [], |row| row.get(0))?;
             Ok(n as u64)
+        })
+    }
+
+    /// The price of every priced item (the chosen list's, else the default price), by item id.
+    pub fn prices(&self) -> Result<Vec<(ItemId, Money)>> {
+        self.state.db.read("reading the cached prices", |conn| {
+            let mut stmt = conn.prepare(
+                "SELECT id, price FROM catalog_items WHERE price IS NOT NULL ORDER BY id",
+            )?;
+            let rows = stmt.query_map([], |row| {
+                Ok((
+                    parse_stored(0, row.get(0)?, ItemId::parse)?,
+                    Money::from_cents(row.get(1)?),
+                ))
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
     }
 }

@@ -144,9 +144,16 @@ impl Db {
     }
 }
 
-/// `(LIMIT, OFFSET)` for a 1-based page, clamping nonsense to the first page and a sane size.
+/// Page size when the caller leaves it at 0.
+pub(crate) const DEFAULT_PER_PAGE: u32 = 50;
+
+/// `(LIMIT, OFFSET)` for a 1-based page: page 0 is the first, size 0 the default size, and no
+/// page is larger than [`MAX_PER_PAGE`].
 pub(crate) fn limit_offset(page: u32, per_page: u32) -> (i64, i64) {
-    let per_page = per_page.clamp(1, MAX_PER_PAGE) as i64;
+    let per_page = match per_page {
+        0 => DEFAULT_PER_PAGE,
+        n => n.min(MAX_PER_PAGE),
+    } as i64;
     let page = page.max(1) as i64;
     (per_page, (page - 1) * per_page)
 }
@@ -205,7 +212,8 @@ mod tests {
 
     #[test]
     fn pages_are_clamped() {
-        assert_eq!(limit_offset(0, 0), (1, 0));
+        assert_eq!(limit_offset(0, 0), (50, 0));
+        assert_eq!(limit_offset(1, 1), (1, 0));
         assert_eq!(limit_offset(3, 20), (20, 40));
         assert_eq!(limit_offset(1, 10_000), (500, 0));
     }

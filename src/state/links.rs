@@ -106,6 +106,23 @@ impl LinkHistoryRow {
     }
 }
 
+/// What [`Links::link_many`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkBatch {
+    pub linked: Vec<Link>,
+    /// Pairs that were already linked that way.
+    pub unchanged: usize,
+    pub conflicts: Vec<LinkConflict>,
+}
+
+/// A pair [`Links::link_many`] skipped because one side is linked elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkConflict {
+    pub item_id: ItemId,
+    pub wc_id: i64,
+    pub message: String,
+}
+
 const LINK_COLUMNS: &str = "item_id, wc_id, method, linked_at";
 const HISTORY_COLUMNS: &str = "id, item_id, wc_id, method, linked_at, unlinked_at";
 
@@ -152,6 +169,42 @@ impl<'a> Links<'a> {
         let retention = self.state.log_retention;
         self.state.db.write("linking an item", |tx| {
             insert_link(tx, retention, item, wc_id, method, now_ms)
+        })
+    }
+
+    /// Links many pairs in one transaction (the "link every exact match" bulk action). A pair
+    /// already linked that way is counted unchanged; a pair whose item or product is linked
+    /// elsewhere is reported as a conflict and skipped, without failing the others.
+    pub fn link_many(
+        &self,
+        pairs: &[(ItemId, i64)],
+        method: LinkMethod,
+        now_ms: i64,
+    ) -> Result<LinkBatch> {
+        for (_, wc_id) in pairs {
+            check_wc_id(*wc_id)?;
+        }
+        let retention = self.state.log_retention;
+        self.state.db.write("linking items", |tx| {
+            let mut batch = LinkBatch::default();
+            for (item, wc_id) in pairs {
+                if by_item(tx, item.as_str())?.is_some_and(|l| l.wc_id == *wc_id) {
+                    batch.unchanged += 1;
+                    continue;
+                }
+                match insert_link(tx, retention, item, *wc_id, method, now_ms) {
+                    Ok(link) => batch.linked.push(link),
+                    Err(Fail::Core(e)) if e.kind() == ErrorKind::Conflict => {
+                        batch.conflicts.push(LinkConflict {
+                            item_id: item.clone(),
+                            wc_id: *wc_id,
+                            message: e.message().to_owned(),
+                        })
+                    }
+                    Err(other) => return Err(other),
+                }
+            }
+            Ok(batch)
         })
     }
 

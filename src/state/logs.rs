@@ -178,8 +178,9 @@ pub struct LogQuery {
     /// Inclusive bounds on the row time, epoch milliseconds.
     pub since_ms: Option<i64>,
     pub until_ms: Option<i64>,
-    /// 1-based.
+    /// 1-based; 0 is the first page.
     pub page: u32,
+    /// Rows per page; 0 for the default (50), at most 500.
     pub per_page: u32,
 }
 

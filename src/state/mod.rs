@@ -34,7 +34,7 @@ pub mod stock_ledger;
 pub use catalog::{Catalog, CatalogKind, CatalogPage, CatalogQuery, CatalogRow, CatalogStock};
 pub use customers::{CustomerKey, Customers};
 pub use leases::{Lease, Leases};
-pub use links::{Link, LinkHistoryRow, LinkMethod, Links};
+pub use links::{Link, LinkBatch, LinkConflict, LinkHistoryRow, LinkMethod, Links};
 pub use logs::{LogLevel, LogObject, LogPage, LogQuery, LogRetention, LogRow, Logs, NewLog};
 pub use outbox::{
     EnqueueOutcome, Enqueued, Outbox, OutboxCounts, OutboxError, OutboxFilter, OutboxPage,

@@ -193,8 +193,9 @@ pub struct OutboxFilter {
     pub state: Option<OutboxState>,
     /// Substring of the external reference, or exactly the WooCommerce order id.
     pub text: Option<String>,
-    /// 1-based.
+    /// 1-based; 0 is the first page.
     pub page: u32,
+    /// Rows per page; 0 for the default (50), at most 500.
     pub per_page: u32,
 }
 
