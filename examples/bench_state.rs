@@ -11,13 +11,53 @@ const ITEMS: usize = 100_000;
 const RUNS: usize = 25;
 
 const WORDS: &[&str] = &[
-    "thé", "café", "chocolat", "assiette", "bol", "tasse", "crème", "pêche", "miel", "confiture",
-    "savon", "bougie", "carnet", "stylo", "écharpe", "bonnet", "sac", "gâteau", "biscuit", "sirop",
-    "vinaigre", "huile", "épice", "poivre", "sel", "farine", "sucre", "lait", "beurre", "fromage",
+    "thé",
+    "café",
+    "chocolat",
+    "assiette",
+    "bol",
+    "tasse",
+    "crème",
+    "pêche",
+    "miel",
+    "confiture",
+    "savon",
+    "bougie",
+    "carnet",
+    "stylo",
+    "écharpe",
+    "bonnet",
+    "sac",
+    "gâteau",
+    "biscuit",
+    "sirop",
+    "vinaigre",
+    "huile",
+    "épice",
+    "poivre",
+    "sel",
+    "farine",
+    "sucre",
+    "lait",
+    "beurre",
+    "fromage",
 ];
 const ADJECTIVES: &[&str] = &[
-    "bio", "vrac", "glacé", "artisanal", "grand", "petit", "rouge", "vert", "noir", "blanc",
-    "doux", "fort", "léger", "fumé", "salé",
+    "bio",
+    "vrac",
+    "glacé",
+    "artisanal",
+    "grand",
+    "petit",
+    "rouge",
+    "vert",
+    "noir",
+    "blanc",
+    "doux",
+    "fort",
+    "léger",
+    "fumé",
+    "salé",
 ];
 
 fn item(n: usize) -> Item {
@@ -100,7 +140,10 @@ fn main() {
     });
     let (_, link) = timed(|| {
         for (id, wc_id) in &pairs[..1_000] {
-            state.links().link(id, *wc_id, LinkMethod::Manual, 0).unwrap();
+            state
+                .links()
+                .link(id, *wc_id, LinkMethod::Manual, 0)
+                .unwrap();
         }
     });
     println!("items: {ITEMS}");
@@ -170,11 +213,18 @@ fn main() {
         ),
     ];
     println!("\nsearch (per_page 50 unless said; {RUNS} runs, fresh connection):");
-    println!("{:<36} {:>8} {:>9} {:>9}", "query", "total", "median", "max");
+    println!(
+        "{:<36} {:>8} {:>9} {:>9}",
+        "query", "total", "median", "max"
+    );
     for (label, query) in queries {
         let query = CatalogQuery {
             page: query.page.max(1),
-            per_page: if query.per_page == 0 { 50 } else { query.per_page },
+            per_page: if query.per_page == 0 {
+                50
+            } else {
+                query.per_page
+            },
             ..query
         };
         let state = State::open(&dir).unwrap();

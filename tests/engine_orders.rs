@@ -327,6 +327,15 @@ fn an_order_cancelled_in_woocommerce_after_its_push_is_cancelled_in_the_pos() {
     );
     assert_eq!(cancelled["action"], "cancel", "{cancelled}");
     assert_eq!(env.pos_order(&reference(1060))["status"], "cancelled");
+    // The order screen shows where it ended, with the POS id kept; reaching "processing"
+    // again never sends it by itself.
+    assert_eq!(cancelled["order"]["state"], "cancelled", "{cancelled}");
+    assert!(
+        cancelled["order"]["pos_order_id"].is_string(),
+        "{cancelled}"
+    );
+    let again = call(&mut engine, "orderChanged", json!({"order": order}));
+    assert_eq!(again["action"], "nothing", "{again}");
     // The hook firing again (refunded after cancelled) changes nothing and fails nothing.
     call(
         &mut engine,

@@ -321,3 +321,29 @@ fn workers_in_several_processes_claim_every_order_exactly_once() {
         .iter()
         .all(|r| r.attempts == 1));
 }
+
+#[test]
+fn an_order_cancelled_in_the_pos_ends_cancelled_keeping_its_pos_id() {
+    let state = State::open_in_memory().unwrap();
+    let outbox = state.outbox();
+    outbox.enqueue(9, "WEB-9", r#"{"v":1}"#, 1_000).unwrap();
+    outbox.claim(9, 1_000, "worker", LEASE).unwrap().unwrap();
+    outbox.mark_pushed(9, &pos_id("pos-9"), 1_100).unwrap();
+    let row = outbox.mark_cancelled_in_pos(9, None, 2_000).unwrap();
+    assert_eq!(row.state, OutboxState::Cancelled);
+    assert_eq!(row.pos_order_id, Some(pos_id("pos-9")));
+    assert_eq!(row.claim_owner, None);
+    // An order whose push outcome was unknown learns its POS id from the cancellation.
+    outbox.enqueue(10, "WEB-10", r#"{"v":1}"#, 1_000).unwrap();
+    let row = outbox
+        .mark_cancelled_in_pos(10, Some(&pos_id("pos-10")), 2_000)
+        .unwrap();
+    assert_eq!(row.pos_order_id, Some(pos_id("pos-10")));
+    assert_eq!(
+        outbox
+            .mark_cancelled_in_pos(11, None, 2_000)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::NotFound
+    );
+}

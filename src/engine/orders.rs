@@ -521,7 +521,11 @@ impl Engine {
                 .object("order", wc_order_id),
             );
         }
-        Ok(outbox.get(wc_order_id)?.unwrap_or(row))
+        // Cancelled there (by us now, or before): the row says so and keeps the POS id.
+        match live.or(row.pos_order_id.clone()) {
+            Some(pos_id) => outbox.mark_cancelled_in_pos(wc_order_id, Some(&pos_id), now),
+            None => Ok(outbox.get(wc_order_id)?.unwrap_or(row)),
+        }
     }
 
     /// An order cancelled in WooCommerce while its push was on the way, and that reached the
@@ -529,7 +533,12 @@ impl Engine {
     fn cancel_late(&self, row: &OutboxRow, pos_id: &crate::model::PosOrderId) {
         let result = self
             .client()
-            .and_then(|client| client.cancel_order(self.store()?, pos_id));
+            .and_then(|client| client.cancel_order(self.store()?, pos_id))
+            .and_then(|()| {
+                let outbox = self.state()?.outbox();
+                outbox.mark_cancelled_in_pos(row.wc_order_id, Some(pos_id), now_ms())?;
+                Ok(())
+            });
         let (level, message) = match result {
             Ok(()) => (
                 LogLevel::Info,

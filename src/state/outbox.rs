@@ -582,6 +582,34 @@ impl<'a> Outbox<'a> {
         })
     }
 
+    /// Records that the order was cancelled in the POS (or found cancelled there): the row ends
+    /// `cancelled`, keeping the POS order id, so it is never sent again by itself and the order
+    /// screen shows where it ended.
+    pub fn mark_cancelled_in_pos(
+        &self,
+        wc_order_id: i64,
+        pos_order_id: Option<&PosOrderId>,
+        now_ms: i64,
+    ) -> Result<OutboxRow> {
+        self.state
+            .db
+            .write("recording a cancellation in the POS", |tx| {
+                existing(tx, wc_order_id)?;
+                tx.prepare_cached(
+                    "UPDATE outbox SET state = 'cancelled', cancel_requested = 0,
+                     pos_order_id = COALESCE(pos_order_id, ?2),
+                     claim_owner = NULL, claim_expires_at = NULL, updated_at = ?3
+                 WHERE wc_order_id = ?1",
+                )?
+                .execute(params![
+                    wc_order_id,
+                    pos_order_id.map(|p| p.as_str()),
+                    now_ms
+                ])?;
+                reread(tx, wc_order_id)
+            })
+    }
+
     /// One order.
     pub fn get(&self, wc_order_id: i64) -> Result<Option<OutboxRow>> {
         self.state
