@@ -86,7 +86,7 @@ final class Engine
      * Conflicts link nothing; a link the state refuses (taken meanwhile) is listed, not thrown.
      *
      * @return array{run_id:string,plan:array,recorded:list<array{item_id:string,wc_id:int,method:string,linked_at_ms:int}>,
-     *               refused:list<array{item_id:string,wc_id:int,reason:string}>}
+     *               refused:list<array{item_id:string,wc_id:int,message:string}>}
      */
     public function applyMatching(array $products): array {}
 
@@ -127,8 +127,8 @@ final class Engine
      * Records the links of the products created from planImport (reporting twice changes nothing).
      *
      * @param list<array{item_id:string,wc_id:int,variations?:list<array{item_id:string,wc_id:int}>}> $created
-     * @return array{run_id:string,recorded:list<array>,already_linked:list<array>,
-     *               refused:list<array{item_id:string,wc_id:int,reason:string}>}
+     * @return array{run_id:string,recorded:list<array>,unchanged:int,
+     *               refused:list<array{item_id:string,wc_id:int,message:string}>}
      * @throws InvalidInputException when a wc_id is not a product id
      */
     public function reportImported(array $created): array {}

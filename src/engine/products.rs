@@ -10,13 +10,13 @@
 use super::context::{now_ms, parse_args, to_json};
 use super::Engine;
 use crate::model::{ItemId, Price, PriceListId};
-use crate::state::{LinkMethod, LogLevel, NewLog};
+use crate::state::{Link, LinkConflict, LinkMethod, LogLevel, NewLog};
 use crate::sync::{
     dry_run, match_items, plan_image_updates, shop_levels, suggest, Catalog, ImportContext,
     ImportPreview, Links, MatchPlan, MatchedBy, PriceBook, ShopIndex, ShopProduct,
 };
 use crate::{Error, ErrorKind, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
@@ -35,14 +35,6 @@ fn link_method(by: MatchedBy) -> LinkMethod {
         // state has no method of its own for it, and attribute values are what settled it.
         MatchedBy::Attributes | MatchedBy::Declinations => LinkMethod::Attributes,
     }
-}
-
-/// A link the state would not take: the item or the product is linked to something else.
-#[derive(Debug, Serialize)]
-struct Refused {
-    item_id: ItemId,
-    wc_id: i64,
-    reason: String,
 }
 
 /// One product PHP created from an import plan, with the variations it created under it.
@@ -171,23 +163,29 @@ impl Engine {
         let plan = self.match_plan("applyMatching", args)?;
         let links = self.state()?.links();
         let now = now_ms();
-        let mut recorded = Vec::with_capacity(plan.links.len());
-        let mut refused = Vec::new();
-        for proposed in &plan.links {
-            match links.link(
-                &proposed.item,
-                proposed.wc_id,
-                link_method(proposed.by),
-                now,
-            ) {
-                Ok(link) => recorded.push(link),
-                Err(e) if e.kind() == ErrorKind::Conflict => refused.push(Refused {
-                    item_id: proposed.item.clone(),
-                    wc_id: proposed.wc_id,
-                    reason: e.message().to_owned(),
-                }),
-                Err(e) => return Err(e.context("recording the matched links")),
+        let mut recorded: Vec<Link> = Vec::with_capacity(plan.links.len());
+        let mut refused: Vec<LinkConflict> = Vec::new();
+        // One transaction per link method (at most three): a run of 100 000 links is one write,
+        // not 100 000, and a pair taken meanwhile is refused without failing the others.
+        for method in [
+            LinkMethod::Reference,
+            LinkMethod::Barcode,
+            LinkMethod::Attributes,
+        ] {
+            let pairs: Vec<(ItemId, i64)> = plan
+                .links
+                .iter()
+                .filter(|l| link_method(l.by) == method)
+                .map(|l| (l.item.clone(), l.wc_id))
+                .collect();
+            if pairs.is_empty() {
+                continue;
             }
+            let batch = links
+                .link_many(&pairs, method, now)
+                .map_err(|e| e.context("recording the matched links"))?;
+            recorded.extend(batch.linked);
+            refused.extend(batch.conflicts);
         }
         self.log(
             NewLog::new(
@@ -313,9 +311,9 @@ impl Engine {
         }))
     }
 
-    /// Records the links of the products PHP created from an import plan. Reporting the same
-    /// products again changes nothing (they come back in `already_linked`); a pair the state
-    /// refuses, or an item no longer in the catalog, comes back in `refused`.
+    /// Records the links of the products PHP created from an import plan, in one transaction.
+    /// Reporting the same products again changes nothing (they are counted `unchanged`); a pair
+    /// the state refuses, or an item no longer in the catalog, comes back in `refused`.
     pub(super) fn report_imported(&self, args: &Value) -> Result<Value> {
         #[derive(Deserialize)]
         struct Args {
@@ -336,32 +334,26 @@ impl Engine {
         }
         let run = self.run_id("import");
         let state = self.state()?;
-        let links = state.links();
         let now = now_ms();
-        let (mut recorded, mut already, mut refused) = (Vec::new(), Vec::new(), Vec::new());
+        let mut refused = Vec::new();
+        let mut known = Vec::with_capacity(pairs.len());
         for (item, wc_id) in pairs {
-            if let Some(link) = links.by_item(&item)?.filter(|l| l.wc_id == wc_id) {
-                already.push(link);
-                continue;
-            }
-            if state.catalog().row(&item)?.is_none() {
-                refused.push(Refused {
+            if state.catalog().row(&item)?.is_some() {
+                known.push((item, wc_id));
+            } else {
+                refused.push(LinkConflict {
                     item_id: item,
                     wc_id,
-                    reason: "the item is not in the catalog cache".into(),
+                    message: "the item is not in the catalog cache".into(),
                 });
-                continue;
-            }
-            match links.link(&item, wc_id, LinkMethod::Imported, now) {
-                Ok(link) => recorded.push(link),
-                Err(e) if e.kind() == ErrorKind::Conflict => refused.push(Refused {
-                    item_id: item,
-                    wc_id,
-                    reason: e.message().to_owned(),
-                }),
-                Err(e) => return Err(e.context("recording the imported products")),
             }
         }
+        let batch = state
+            .links()
+            .link_many(&known, LinkMethod::Imported, now)
+            .map_err(|e| e.context("recording the imported products"))?;
+        refused.extend(batch.conflicts);
+        let (recorded, unchanged) = (batch.linked, batch.unchanged);
         let level = if refused.is_empty() {
             LogLevel::Info
         } else {
@@ -375,7 +367,7 @@ impl Engine {
                 format!(
                     "import reported: {} links recorded, {} already there, {} refused",
                     recorded.len(),
-                    already.len(),
+                    unchanged,
                     refused.len()
                 ),
             )
@@ -385,7 +377,7 @@ impl Engine {
         Ok(json!({
             "run_id": run,
             "recorded": to_json(&recorded)?,
-            "already_linked": to_json(&already)?,
+            "unchanged": unchanged,
             "refused": to_json(&refused)?,
         }))
     }
@@ -652,7 +644,7 @@ mod tests {
             .call("reportImported", &json!({ "created": created }))
             .unwrap();
         assert_eq!(second["recorded"], json!([]));
-        assert_eq!(second["already_linked"].as_array().unwrap().len(), 4);
+        assert_eq!(second["unchanged"], 4);
         let clash = engine
             .call(
                 "reportImported",

@@ -187,12 +187,13 @@ final class ProductsTest extends EngineTestCase
 
         $second = $this->shop->reportImported($created);
         $this->assertSame([], $second['recorded']);
-        $this->assertCount(6, $second['already_linked']);
+        $this->assertSame(6, $second['unchanged']);
         $this->assertSame(6, $this->shop->searchCatalog(['linked' => true])['total']);
         $this->assertGreaterThanOrEqual(2, $this->shop->queryLogs(['operation' => 'import'])['total']);
 
         $clash = $this->shop->reportImported([['item_id' => $this->idOf('ADM-CRS'), 'wc_id' => 700]]);
         $this->assertSame(700, $clash['refused'][0]['wc_id']);
+        $this->assertStringContainsString('already linked', $clash['refused'][0]['message']);
         $this->expectException(InvalidInputException::class);
         $this->shop->reportImported([['item_id' => $this->idOf('ADM-CRS'), 'wc_id' => 0]]);
     }
