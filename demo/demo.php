@@ -119,7 +119,7 @@ $shop = [
 ];
 $plan = $engine->planMatching($shop);
 step('planMatching against a small shop', sprintf(
-    '%d links, %d conflicts (%s), %d items unmatched, %d product on sale left unlinked',
+    '%d links, %d conflicts (%s), %d items unmatched, %d products on sale left unlinked',
     count($plan['links']), count($plan['conflicts']),
     implode('; ', array_map(static fn ($c) => $c['by'] . ' ' . $c['key'] . ': items ' . count($c['items']) . ' / products ' . count($c['products']), $plan['conflicts'])),
     count($plan['unmatched_items']), count($plan['unlinked_on_sale'])

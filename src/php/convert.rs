@@ -49,6 +49,11 @@ fn read(zval: &Zval, depth: usize) -> Result<Value, Error> {
     ))
 }
 
+/// Reads a PHP array as JSON (a list, or an object for any other keys).
+pub fn table_to_json(array: &ZendHashTable) -> Result<Value, Error> {
+    read_array(array, 0)
+}
+
 fn read_array(array: &ZendHashTable, depth: usize) -> Result<Value, Error> {
     if array.has_sequential_keys() {
         let items = array

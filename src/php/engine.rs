@@ -4,7 +4,7 @@ use super::{convert, exceptions};
 use crate::engine::{Backend, Engine};
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::Zval;
+use ext_php_rs::types::{ZendHashTable, Zval};
 use serde_json::{json, Value};
 
 /// The Shopcaisse Sync engine of one site.
@@ -24,6 +24,17 @@ impl PhpEngine {
     }
 }
 
+/// An array argument: PHP already refused anything else with a TypeError, as the FFI class does.
+fn table(array: &ZendHashTable) -> PhpResult<Value> {
+    convert::table_to_json(array).map_err(|e| exceptions::to_php(&e))
+}
+
+/// A nullable array argument.
+fn opt_table(array: Option<&ZendHashTable>) -> PhpResult<Value> {
+    array.map_or(Ok(Value::Null), table)
+}
+
+/// Any value (the round-trip test hook only).
 fn arg(zval: &Zval) -> PhpResult<Value> {
     convert::to_json(zval).map_err(|e| exceptions::to_php(&e))
 }
@@ -31,9 +42,9 @@ fn arg(zval: &Zval) -> PhpResult<Value> {
 #[php_impl]
 impl PhpEngine {
     /// Builds the engine from the settings array and the directory of the state file.
-    pub fn __construct(settings: &Zval, state_dir: String) -> PhpResult<Self> {
+    pub fn __construct(settings: &ZendHashTable, state_dir: String) -> PhpResult<Self> {
         crate::engine::install_panic_hook();
-        let settings = arg(settings)?;
+        let settings = table(settings)?;
         Engine::new(&settings, state_dir, Backend::Extension)
             .map(|inner| PhpEngine { inner })
             .map_err(|e| exceptions::to_php(&e))
@@ -60,8 +71,8 @@ impl PhpEngine {
     }
 
     /// One page of the cached catalog: query text, linked, kind, parent, top_level_only, page, per_page.
-    pub fn search_catalog(&mut self, query: &Zval) -> PhpResult<Zval> {
-        self.call("searchCatalog", json!({ "query": arg(query)? }))
+    pub fn search_catalog(&mut self, query: &ZendHashTable) -> PhpResult<Zval> {
+        self.call("searchCatalog", json!({ "query": table(query)? }))
     }
 
     /// One cached item, whole, with its row.
@@ -95,65 +106,76 @@ impl PhpEngine {
     }
 
     /// Matches the cached catalog to the shop's products (a list of products as PHP reads them); records nothing.
-    pub fn plan_matching(&mut self, products: &Zval) -> PhpResult<Zval> {
-        self.call("planMatching", json!({ "products": arg(products)? }))
+    pub fn plan_matching(&mut self, products: &ZendHashTable) -> PhpResult<Zval> {
+        self.call("planMatching", json!({ "products": table(products)? }))
     }
 
     /// Matches, then records every proposed link: the plan, what was recorded and what was refused.
-    pub fn apply_matching(&mut self, products: &Zval) -> PhpResult<Zval> {
-        self.call("applyMatching", json!({ "products": arg(products)? }))
+    pub fn apply_matching(&mut self, products: &ZendHashTable) -> PhpResult<Zval> {
+        self.call("applyMatching", json!({ "products": table(products)? }))
     }
 
     /// Products to propose for one item in the matching column, best first, at most limit.
     pub fn suggest_products(
         &mut self,
         item_id: String,
-        products: &Zval,
+        products: &ZendHashTable,
         limit: i64,
     ) -> PhpResult<Zval> {
         self.call(
             "suggestProducts",
-            json!({ "item_id": item_id, "products": arg(products)?, "limit": limit.max(0) }),
+            json!({ "item_id": item_id, "products": table(products)?, "limit": limit.max(0) }),
         )
     }
 
     /// The bulk import's dry run for these items (null or []: every top-level item).
-    pub fn preview_import(&mut self, products: &Zval, item_ids: &Zval) -> PhpResult<Zval> {
+    pub fn preview_import(
+        &mut self,
+        products: &ZendHashTable,
+        item_ids: Option<&ZendHashTable>,
+    ) -> PhpResult<Zval> {
         self.call(
             "previewImport",
-            json!({ "products": arg(products)?, "item_ids": arg(item_ids)? }),
+            json!({ "products": table(products)?, "item_ids": opt_table(item_ids)? }),
         )
     }
 
     /// The products to create for these items (null or []: every top-level item), and what is skipped.
-    pub fn plan_import(&mut self, products: &Zval, item_ids: &Zval) -> PhpResult<Zval> {
+    pub fn plan_import(
+        &mut self,
+        products: &ZendHashTable,
+        item_ids: Option<&ZendHashTable>,
+    ) -> PhpResult<Zval> {
         self.call(
             "planImport",
-            json!({ "products": arg(products)?, "item_ids": arg(item_ids)? }),
+            json!({ "products": table(products)?, "item_ids": opt_table(item_ids)? }),
         )
     }
 
     /// Records the links of created products: a list of [item_id, wc_id, variations => [[item_id, wc_id]]].
-    pub fn report_imported(&mut self, created: &Zval) -> PhpResult<Zval> {
-        self.call("reportImported", json!({ "created": arg(created)? }))
+    pub fn report_imported(&mut self, created: &ZendHashTable) -> PhpResult<Zval> {
+        self.call("reportImported", json!({ "created": table(created)? }))
     }
 
     /// Image updates for linked products; applied_images: the image URLs last applied, by wc_id (or null).
-    pub fn plan_product_updates(&mut self, applied_images: &Zval) -> PhpResult<Zval> {
+    pub fn plan_product_updates(
+        &mut self,
+        applied_images: Option<&ZendHashTable>,
+    ) -> PhpResult<Zval> {
         self.call(
             "planProductUpdates",
-            json!({ "applied_images": arg(applied_images)? }),
+            json!({ "applied_images": opt_table(applied_images)? }),
         )
     }
 
     /// One page of log rows: min_level, operation, object_type, object_id, run_id, text, since_ms, until_ms, page, per_page.
-    pub fn query_logs(&mut self, query: &Zval) -> PhpResult<Zval> {
-        self.call("queryLogs", json!({ "query": arg(query)? }))
+    pub fn query_logs(&mut self, query: &ZendHashTable) -> PhpResult<Zval> {
+        self.call("queryLogs", json!({ "query": table(query)? }))
     }
 
     /// Every log row matching the query, for a CSV export.
-    pub fn export_logs(&mut self, query: &Zval) -> PhpResult<Zval> {
-        self.call("exportLogs", json!({ "query": arg(query)? }))
+    pub fn export_logs(&mut self, query: &ZendHashTable) -> PhpResult<Zval> {
+        self.call("exportLogs", json!({ "query": table(query)? }))
     }
 
     /// Deletes every log row.
@@ -167,13 +189,13 @@ impl PhpEngine {
     }
 
     /// Records the stock PHP wrote: a list of [wc_id, quantity].
-    pub fn report_stock_applied(&mut self, writes: &Zval) -> PhpResult<Zval> {
-        self.call("reportStockApplied", json!({ "writes": arg(writes)? }))
+    pub fn report_stock_applied(&mut self, writes: &ZendHashTable) -> PhpResult<Zval> {
+        self.call("reportStockApplied", json!({ "writes": table(writes)? }))
     }
 
     /// Reacts to an order's status change: queue, cancel in the POS, withdraw or nothing.
-    pub fn order_changed(&mut self, order: &Zval) -> PhpResult<Zval> {
-        self.call("orderChanged", json!({ "order": arg(order)? }))
+    pub fn order_changed(&mut self, order: &ZendHashTable) -> PhpResult<Zval> {
+        self.call("orderChanged", json!({ "order": table(order)? }))
     }
 
     /// Delivers the queued orders that are due, at most limit.
@@ -182,18 +204,21 @@ impl PhpEngine {
     }
 
     /// The order button: queues the order if needed and delivers it now.
-    pub fn push_order_now(&mut self, order: &Zval) -> PhpResult<Zval> {
-        self.call("pushOrderNow", json!({ "order": arg(order)? }))
+    pub fn push_order_now(&mut self, order: &ZendHashTable) -> PhpResult<Zval> {
+        self.call("pushOrderNow", json!({ "order": table(order)? }))
     }
 
     /// The outbox rows of these orders (orders list column, order screen).
-    pub fn order_states(&mut self, wc_order_ids: &Zval) -> PhpResult<Zval> {
-        self.call("orderStates", json!({ "wc_order_ids": arg(wc_order_ids)? }))
+    pub fn order_states(&mut self, wc_order_ids: &ZendHashTable) -> PhpResult<Zval> {
+        self.call(
+            "orderStates",
+            json!({ "wc_order_ids": table(wc_order_ids)? }),
+        )
     }
 
     /// One page of the outbox (filter: state, text, page, per_page) and the counts by state.
-    pub fn list_outbox(&mut self, filter: &Zval) -> PhpResult<Zval> {
-        self.call("listOutbox", json!({ "filter": arg(filter)? }))
+    pub fn list_outbox(&mut self, filter: &ZendHashTable) -> PhpResult<Zval> {
+        self.call("listOutbox", json!({ "filter": table(filter)? }))
     }
 
     /// Panics inside the core on purpose (only with the `test_hooks` setting on).

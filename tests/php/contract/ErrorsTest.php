@@ -69,6 +69,19 @@ final class ErrorsTest extends EngineTestCase
         new Engine(['store_id' => '../../admin'], $this->stateDir);
     }
 
+    public function testAStringWhereAnArrayBelongsIsATypeErrorOnBothBackends(): void
+    {
+        $this->expectException(\TypeError::class);
+        $this->engine()->searchCatalog('assiette');
+    }
+
+    public function testNullIsAcceptedWhereTheApiSaysNullable(): void
+    {
+        // Reaches the core (no TypeError): an empty catalog previews nothing.
+        $preview = $this->engine()->previewImport([], null);
+        $this->assertSame(0, $preview['counts']['products_to_create']);
+    }
+
     public function testAnEmptyStateDirectoryIsRefused(): void
     {
         $this->expectException(InvalidInputException::class);
