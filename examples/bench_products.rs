@@ -22,22 +22,12 @@ fn uuid(kind: &str, n: usize) -> ItemId {
 
 fn item(id: ItemId, name: String, reference: Option<String>) -> Item {
     Item {
-        id,
-        name,
         reference,
-        barcodes: Vec::new(),
         default_price: Some(Money::from_cents(1990)),
-        kind: ItemKind::Simple,
-        family: None,
         description: "Une description de quelques mots, comme en ont la plupart des articles."
             .into(),
-        short_description: String::new(),
         images: vec!["https://img.invalid/a.jpg".into()],
-        parent: None,
-        declinations: Vec::new(),
-        components: Vec::new(),
-        attributes: Vec::new(),
-        unit: None,
+        ..Item::new(id, name)
     }
 }
 

@@ -69,22 +69,18 @@ fn item(n: usize) -> Item {
         _ => ItemKind::Simple,
     };
     Item {
-        id: ItemId::parse(&format!("0b6e{n:08x}-7a51-4c1e-9d2f-{:012x}", n * 7919)).unwrap(),
-        name: format!("{} {adjective} n°{n}", capitalise(word)),
         reference: Some(format!("REF-{n:06}")),
         barcodes: vec![format!("376{n:010}")],
         default_price: Some(Money::from_cents(100 + (n as i64 % 5000))),
         kind,
-        family: None,
         description: "Une description de quelques lignes, comme en ont les fiches produits. "
             .repeat(3),
         short_description: "Courte description.".into(),
         images: vec![format!("https://example.test/images/{n}.jpg")],
-        parent: None,
-        declinations: Vec::new(),
-        components: Vec::new(),
-        attributes: Vec::new(),
-        unit: None,
+        ..Item::new(
+            ItemId::parse(&format!("0b6e{n:08x}-7a51-4c1e-9d2f-{:012x}", n * 7919)).unwrap(),
+            format!("{} {adjective} n°{n}", capitalise(word)),
+        )
     }
 }
 

@@ -31,21 +31,9 @@ fn uuid(kind: &str, n: usize) -> String {
 
 fn blank_item(raw: String, name: String, reference: Option<String>) -> Item {
     Item {
-        id: id(raw),
-        name,
         reference,
-        barcodes: Vec::new(),
         default_price: Some(Money::from_cents(1990)),
-        kind: ItemKind::Simple,
-        family: None,
-        description: String::new(),
-        short_description: String::new(),
-        images: Vec::new(),
-        parent: None,
-        declinations: Vec::new(),
-        components: Vec::new(),
-        attributes: Vec::new(),
-        unit: None,
+        ..Item::new(id(raw), name)
     }
 }
 

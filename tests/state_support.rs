@@ -1,7 +1,7 @@
 //! Helpers shared by the `state_*` tests (included with `#[path]`; compiled alone it tests nothing).
 #![allow(dead_code)]
 
-use shopcaisse_sync::model::{Item, ItemId, ItemKind, Money, Unit, UnitKind};
+use shopcaisse_sync::model::{Item, ItemId, Money, Unit, UnitKind};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -55,21 +55,8 @@ pub fn id(raw: &str) -> ItemId {
 /// A plain item sold by the piece.
 pub fn item(raw_id: &str, name: &str) -> Item {
     Item {
-        id: id(raw_id),
-        name: name.to_owned(),
-        reference: None,
-        barcodes: Vec::new(),
         default_price: Some(Money::from_cents(1000)),
-        kind: ItemKind::Simple,
-        family: None,
-        description: String::new(),
-        short_description: String::new(),
-        images: Vec::new(),
-        parent: None,
-        declinations: Vec::new(),
-        components: Vec::new(),
-        attributes: Vec::new(),
-        unit: None,
+        ..Item::new(id(raw_id), name.to_owned())
     }
 }
 

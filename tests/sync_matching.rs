@@ -14,8 +14,6 @@ use std::collections::{HashMap, HashSet};
 
 fn item(id: &str, reference: &str, barcode: &str) -> Item {
     Item {
-        id: ItemId::parse(id).unwrap(),
-        name: format!("Article {id}"),
         reference: (!reference.is_empty()).then(|| reference.to_owned()),
         barcodes: if barcode.is_empty() {
             Vec::new()
@@ -23,16 +21,7 @@ fn item(id: &str, reference: &str, barcode: &str) -> Item {
             vec![barcode.to_owned()]
         },
         default_price: Some(Money::from_cents(1000)),
-        kind: ItemKind::Simple,
-        family: None,
-        description: String::new(),
-        short_description: String::new(),
-        images: Vec::new(),
-        parent: None,
-        declinations: Vec::new(),
-        components: Vec::new(),
-        attributes: Vec::new(),
-        unit: None,
+        ..Item::new(ItemId::parse(id).unwrap(), format!("Article {id}"))
     }
 }
 

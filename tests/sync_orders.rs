@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use shopcaisse_sync::model::{
-    CustomerDetails, Item, ItemId, ItemKind, Money, OrderPush, PosId, Quantity, Unit, UnitKind,
+    CustomerDetails, Item, ItemId, Money, OrderPush, PosId, Quantity, Unit, UnitKind,
 };
 use shopcaisse_sync::sync::{
     build_push, decide, Catalog, ChargeSnapshot, Link, Links, OrderAction, OrderLineSnapshot,
@@ -12,25 +12,13 @@ use shopcaisse_sync::sync::{
 
 fn item(raw: &str, weighed: bool) -> Item {
     Item {
-        id: ItemId::parse(raw).unwrap(),
-        name: raw.to_owned(),
-        reference: None,
-        barcodes: Vec::new(),
         default_price: Some(Money::from_cents(100)),
-        kind: ItemKind::Simple,
-        family: None,
-        description: String::new(),
-        short_description: String::new(),
-        images: Vec::new(),
-        parent: None,
-        declinations: Vec::new(),
-        components: Vec::new(),
-        attributes: Vec::new(),
         unit: weighed.then(|| Unit {
             kind: UnitKind::Weight,
             symbol: "kg".into(),
             decimals: 3,
         }),
+        ..Item::new(ItemId::parse(raw).unwrap(), raw.to_owned())
     }
 }
 

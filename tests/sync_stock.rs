@@ -19,21 +19,8 @@ fn q(text: &str) -> Quantity {
 
 fn item(raw: &str) -> Item {
     Item {
-        id: id(raw),
-        name: raw.to_owned(),
-        reference: None,
-        barcodes: Vec::new(),
         default_price: Some(Money::from_cents(100)),
-        kind: ItemKind::Simple,
-        family: None,
-        description: String::new(),
-        short_description: String::new(),
-        images: Vec::new(),
-        parent: None,
-        declinations: Vec::new(),
-        components: Vec::new(),
-        attributes: Vec::new(),
-        unit: None,
+        ..Item::new(id(raw), raw.to_owned())
     }
 }
 

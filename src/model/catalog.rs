@@ -149,6 +149,28 @@ pub struct Item {
 }
 
 impl Item {
+    /// A simple item sold by the piece, with nothing else set: the base that parsers and tests
+    /// complete with struct update syntax (`Item { reference, ..Item::new(id, name) }`).
+    pub fn new(id: ItemId, name: impl Into<String>) -> Item {
+        Item {
+            id,
+            name: name.into(),
+            reference: None,
+            barcodes: Vec::new(),
+            default_price: None,
+            kind: ItemKind::Simple,
+            family: None,
+            description: String::new(),
+            short_description: String::new(),
+            images: Vec::new(),
+            parent: None,
+            declinations: Vec::new(),
+            components: Vec::new(),
+            attributes: Vec::new(),
+            unit: None,
+        }
+    }
+
     /// Whether this item is sold by weight or another measure (decimal stock and quantities).
     pub fn is_weighed(&self) -> bool {
         self.unit.is_some()

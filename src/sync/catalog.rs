@@ -216,21 +216,9 @@ pub(crate) mod fixtures {
 
     pub fn simple(raw_id: &str, reference: &str, price_cents: i64) -> Item {
         Item {
-            id: id(raw_id),
-            name: format!("Item {raw_id}"),
             reference: (!reference.is_empty()).then(|| reference.to_owned()),
-            barcodes: Vec::new(),
             default_price: Some(Money::from_cents(price_cents)),
-            kind: ItemKind::Simple,
-            family: None,
-            description: String::new(),
-            short_description: String::new(),
-            images: Vec::new(),
-            parent: None,
-            declinations: Vec::new(),
-            components: Vec::new(),
-            attributes: Vec::new(),
-            unit: None,
+            ..Item::new(id(raw_id), format!("Item {raw_id}"))
         }
     }
 
