@@ -247,3 +247,36 @@ fn an_empty_stock_answer_is_held_even_when_missing_items_are_left_alone() {
     assert_eq!(writes(&forced), owned(&[]));
     assert_eq!(forced["counts"]["missing"], 2);
 }
+
+#[test]
+fn a_held_run_is_listed_for_a_person_who_may_dismiss_it_and_a_sound_answer_supersedes_it() {
+    let env = Env::start();
+    let mut engine = env.engine_with(json!({"zero_missing": true}));
+    link_all(&mut engine, &[(PLATE, 601), (CUP, 602)]);
+    plan_and_apply(&mut engine);
+    let demo: Value = serde_json::from_str(shopcaisse_sync::sandbox::DEMO_FIXTURE).unwrap();
+
+    empty_stock_answer(&env);
+    let first = call(&mut engine, "planStock", json!({}))["held_run_id"].clone();
+    let listed = call(&mut engine, "heldStockRuns", json!({}));
+    assert_eq!(listed["pending"][0]["id"], first, "{listed}");
+    assert_eq!(
+        listed["pending"][0]["summary"]["reason"]["reason"],
+        "empty_answer"
+    );
+    let dismissed = call(&mut engine, "dismissHeldStockRun", json!({"id": first}));
+    assert_eq!(dismissed["resolution"], "dismissed", "{dismissed}");
+    assert_eq!(
+        call(&mut engine, "heldStockRuns", json!({}))["pending"],
+        json!([])
+    );
+
+    // Held again, then the POS answers soundly by itself: the held run is superseded.
+    call(&mut engine, "planStock", json!({}));
+    env.sandbox.control("POST", "fixture", demo);
+    let sound = call(&mut engine, "planStock", json!({}));
+    assert!(sound["held"].is_null(), "{sound}");
+    let listed = call(&mut engine, "heldStockRuns", json!({}));
+    assert_eq!(listed["pending"], json!([]), "{listed}");
+    assert_eq!(listed["recent"][0]["resolution"], "superseded", "{listed}");
+}

@@ -205,6 +205,18 @@ final class Engine
         return $this->call('listOutbox', ['filter' => $filter]);
     }
 
+    /** The stock runs held back (a suspected mass drop), pending and recently settled. */
+    public function heldStockRuns(): array
+    {
+        return $this->call('heldStockRuns', []);
+    }
+
+    /** Dismisses a held stock run: it will not be applied. */
+    public function dismissHeldStockRun(int $id): array
+    {
+        return $this->call('dismissHeldStockRun', ['id' => $id]);
+    }
+
     /** Panics inside the core on purpose (only with the `test_hooks` setting on). */
     public function triggerPanicForTest(string $message): mixed
     {

@@ -171,6 +171,12 @@ final class Engine
     /** One page of the outbox (filter: state, text, page, per_page) and the counts by state. */
     public function listOutbox(array $filter): array {}
 
+    /** The stock runs held back (a suspected mass drop), pending and recently settled. */
+    public function heldStockRuns(): array {}
+
+    /** Dismisses a held stock run: it will not be applied. */
+    public function dismissHeldStockRun(int $id): array {}
+
     /** Panics inside the core on purpose; needs the `test_hooks` setting. @throws InternalException */
     public function triggerPanicForTest(string $message): mixed {}
 

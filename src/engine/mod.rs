@@ -119,6 +119,8 @@ impl Engine {
             "planProductUpdates" => self.plan_product_updates(args),
             "planStock" => self.plan_stock_run(args),
             "reportStockApplied" => self.report_stock_applied(args),
+            "heldStockRuns" => self.held_stock_runs(),
+            "dismissHeldStockRun" => self.dismiss_held_stock_run(args),
             "orderChanged" => self.order_changed(args),
             "pushOrders" => self.push_orders(args),
             "pushOrderNow" => self.push_order_now(args),

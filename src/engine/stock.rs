@@ -6,12 +6,15 @@
 use super::context::{now_ms, parse_args, to_json};
 use super::Engine;
 use crate::model::Quantity;
-use crate::state::{LogLevel, NewLog};
+use crate::state::{HeldRunResolution, LogLevel, NewLog};
 use crate::sync::{plan_stock, Catalog, Link, Links};
 use crate::Result;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
+
+/// The job name held runs are kept under.
+const STOCK_JOB: &str = "stock";
 
 impl Engine {
     /// Reads the chosen store's stock and plans the writes for every linked product.
@@ -46,7 +49,7 @@ impl Engine {
         if let Some(reason) = &plan.held {
             let summary =
                 json!({ "reason": reason, "counts": plan.counts, "would_write": plan.would_write });
-            held_run = Some(state.stock_ledger().hold("stock", &summary, now)?.id);
+            held_run = Some(state.stock_ledger().hold(STOCK_JOB, &summary, now)?.id);
             self.log(
                 NewLog::new(
                     now,
@@ -61,16 +64,18 @@ impl Engine {
             // Only an answer that is applied becomes the cached stock (admin screens, imports):
             // a held one is suspect.
             state.catalog().replace_stocks(&rows.items)?;
-            if force {
-                // The merchant confirmed: the runs held for them are settled.
-                for held in state.stock_ledger().pending_held()? {
-                    if held.job == "stock" {
-                        state.stock_ledger().resolve_held(
-                            held.id,
-                            crate::state::HeldRunResolution::Applied,
-                            now,
-                        )?;
-                    }
+            // The runs held before are settled: applied when the merchant confirmed this one,
+            // superseded when a sound answer came in by itself.
+            let resolution = if force {
+                HeldRunResolution::Applied
+            } else {
+                HeldRunResolution::Superseded
+            };
+            for held in state.stock_ledger().pending_held()? {
+                if held.job == STOCK_JOB {
+                    state
+                        .stock_ledger()
+                        .resolve_held(held.id, resolution, now)?;
                 }
             }
             self.log(
@@ -113,6 +118,36 @@ impl Engine {
             .stock_ledger()
             .record_applied(&batch, now_ms())?;
         Ok(json!({ "recorded": recorded }))
+    }
+
+    /// The stock runs held back and waiting for a person, and the latest ones settled.
+    pub(super) fn held_stock_runs(&self) -> Result<Value> {
+        let ledger = self.state()?.stock_ledger();
+        Ok(json!({
+            "pending": to_json(&ledger.pending_held()?)?,
+            "recent": to_json(&ledger.recent_held(20)?)?,
+        }))
+    }
+
+    /// A person looked at a held run and decided not to apply it.
+    pub(super) fn dismiss_held_stock_run(&self, args: &Value) -> Result<Value> {
+        #[derive(Deserialize)]
+        struct Args {
+            id: i64,
+        }
+        let Args { id } = parse_args("dismissHeldStockRun", args)?;
+        let run = self.state()?.stock_ledger().resolve_held(
+            id,
+            HeldRunResolution::Dismissed,
+            now_ms(),
+        )?;
+        self.log(NewLog::new(
+            now_ms(),
+            LogLevel::Info,
+            "stock_sync",
+            format!("held stock run {id} dismissed"),
+        ));
+        to_json(&run)
     }
 
     /// Every current link, as the planners take them.

@@ -221,6 +221,16 @@ impl PhpEngine {
         self.call("listOutbox", json!({ "filter": table(filter)? }))
     }
 
+    /// The stock runs held back (a suspected mass drop), pending and recently settled.
+    pub fn held_stock_runs(&mut self) -> PhpResult<Zval> {
+        self.call("heldStockRuns", json!({}))
+    }
+
+    /// Dismisses a held stock run: it will not be applied.
+    pub fn dismiss_held_stock_run(&mut self, id: i64) -> PhpResult<Zval> {
+        self.call("dismissHeldStockRun", json!({ "id": id }))
+    }
+
     /// Panics inside the core on purpose (only with the `test_hooks` setting on).
     pub fn trigger_panic_for_test(&mut self, message: String) -> PhpResult<Zval> {
         self.call("triggerPanicForTest", json!({ "message": message }))

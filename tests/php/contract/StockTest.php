@@ -107,10 +107,15 @@ final class StockTest extends EngineTestCase
             $this->assertSame([], $held['writes']);
             $this->assertSame(2, $held['would_write']);
 
+            $pending = $engine->heldStockRuns()['pending'];
+            $this->assertSame($held['held_run_id'], $pending[0]['id']);
+
             $forced = $engine->planStock(true);
             $this->assertNull($forced['held']);
             $this->assertNull($forced['held_run_id']);
             $this->assertSame([601 => '0', 602 => '0'], self::writes($forced));
+            $this->assertSame([], $engine->heldStockRuns()['pending']);
+            $this->assertSame('applied', $engine->heldStockRuns()['recent'][0]['resolution']);
         } finally {
             // The loaded fixture becomes the sandbox's starting point: put the demo shop back.
             Sandbox::get()->control('POST', 'fixture', $demo);
