@@ -15,11 +15,12 @@ mod orders;
 mod products;
 mod settings;
 mod stock;
+mod trace;
 
 pub use settings::{Settings, DEFAULT_BASE_URL};
 
 use crate::api::Client;
-use crate::state::State;
+use crate::state::{LogLevel, NewLog, State};
 use crate::{Error, ErrorKind, Result};
 use serde_json::{json, Value};
 use std::cell::OnceCell;
@@ -84,6 +85,46 @@ impl Engine {
 
     /// Calls a method by its PHP name, catching any panic so the PHP worker lives on.
     pub fn call_guarded(&mut self, method: &str, args: &Value) -> Result<Value> {
+        if self.settings.debug {
+            return self.call_traced(method, args);
+        }
+        self.call_catching(method, args)
+    }
+
+    /// Debug mode: the call's trace events (API requests, retries) go to the log, redacted.
+    fn call_traced(&mut self, method: &str, args: &Value) -> Result<Value> {
+        let collector = trace::Collector::default();
+        let result = collector.capture(|| self.call_catching(method, args));
+        let (events, dropped) = collector.take(self.settings.token.as_ref());
+        let now = context::now_ms();
+        for event in events {
+            let level = if event.warning {
+                LogLevel::Warning
+            } else {
+                LogLevel::Debug
+            };
+            self.log(
+                NewLog::new(
+                    now,
+                    level,
+                    "api_trace",
+                    format!("{method}: {}", event.message),
+                )
+                .details(Value::Object(event.fields)),
+            );
+        }
+        if dropped > 0 {
+            self.log(NewLog::new(
+                now,
+                LogLevel::Debug,
+                "api_trace",
+                format!("{method}: {dropped} more trace events left out"),
+            ));
+        }
+        result
+    }
+
+    fn call_catching(&mut self, method: &str, args: &Value) -> Result<Value> {
         match catch_unwind(AssertUnwindSafe(|| self.call(method, args))) {
             Ok(result) => result,
             Err(payload) => Err(Error::internal(format!(
