@@ -71,6 +71,22 @@ final class CatalogTest extends EngineTestCase
         $this->assertSame(1, $engine->searchCatalog(['linked' => true])['total']);
     }
 
+    public function testOneItemComesWholeAndAProductCanBeUnlinkedFromItsSide(): void
+    {
+        $engine = $this->sandboxEngine();
+        $engine->refreshCatalog();
+        $row = $engine->searchCatalog(['text' => 'T-shirt', 'top_level_only' => true])['rows'][0];
+        $item = $engine->catalogItem($row['id']);
+        $this->assertCount(4, $item['item']['declinations']);
+        $this->assertTrue($item['row']['has_declinations']);
+
+        $engine->link($row['id'], 700);
+        $this->assertSame($row['id'], $engine->unlinkProduct(700)['unlinked']['item_id']);
+        $this->assertNull($engine->unlinkProduct(700)['unlinked']);
+        $this->expectException(NotFoundException::class);
+        $engine->catalogItem('no-such-item');
+    }
+
     public function testLinkingAnUnknownItemOrABadProductIdIsRefused(): void
     {
         $engine = $this->sandboxEngine();

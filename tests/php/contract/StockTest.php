@@ -109,6 +109,10 @@ final class StockTest extends EngineTestCase
 
             $pending = $engine->heldStockRuns()['pending'];
             $this->assertSame($held['held_run_id'], $pending[0]['id']);
+            $this->assertSame('dismissed', $engine->dismissHeldStockRun($pending[0]['id'])['resolution']);
+            $this->assertSame([], $engine->heldStockRuns()['pending']);
+            $held = $engine->planStock(false);
+            $this->assertIsInt($held['held_run_id']);
 
             $forced = $engine->planStock(true);
             $this->assertNull($forced['held']);
