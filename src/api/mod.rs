@@ -1,6 +1,6 @@
 //! The Shopcaisse HTTP client.
 //!
-//! [`Client`] offers one method per endpoint of the contract (`shared/spec/shopcaisse-api.md`,
+//! [`Client`] offers one method per endpoint of the contract (`docs/shopcaisse-api.md`,
 //! endpoints 1 to 19) over a single private chokepoint that sets the bearer token, applies the
 //! timeouts, maps statuses to [`crate::ErrorKind`]s and retries what is safe to retry. Listings
 //! read every page and return a [`Listing`]: the rows that could be read plus a report of the

@@ -1,7 +1,7 @@
 //! Every wire shape and path of the Shopcaisse API, the [observed] and the [assumed] alike.
 //!
 //! This is the one module to correct the day a real payload contradicts the contract
-//! (`shared/spec/shopcaisse-api.md`): nothing outside it knows a JSON field name or a URL path.
+//! (`docs/shopcaisse-api.md`): nothing outside it knows a JSON field name or a URL path.
 //! The serde structs here are private and shaped like the JSON; each is read tolerantly (unknown
 //! fields ignored, `null` where a list belongs read as empty, numbers where text belongs read as
 //! text) and then converted into the `model` types: typed ids, money in cents read from the
