@@ -166,9 +166,13 @@ fn main() {
         preview["counts"]["products_to_create"],
         preview["counts"]["links"]
     );
-    let one = json!({ "item_id": uuid("s", 40).as_str(), "products": products, "limit": 10 });
+    let one = json!({ "item_ids": [uuid("s", 40).as_str()], "products": products, "limit": 10 });
     let (took, _) = timed(|| e.call("suggestProducts", &one).unwrap());
     println!("suggestProducts, one item: {}", ms(took));
+    let page: Vec<String> = (40..90).map(|i| uuid("s", i).to_string()).collect();
+    let fifty = json!({ "item_ids": page, "products": products, "limit": 10 });
+    let (took, _) = timed(|| e.call("suggestProducts", &fifty).unwrap());
+    println!("suggestProducts, a page of 50 items: {}", ms(took));
     let (took, applied) = timed(|| e.call("applyMatching", &args).unwrap());
     println!(
         "applyMatching: {}; {} links recorded",

@@ -116,9 +116,9 @@ final class Engine
     }
 
     /** Products to propose for one item in the matching column, best first, at most limit. */
-    public function suggestProducts(string $item_id, array $products, int $limit): array
+    public function suggestProducts(array $item_ids, array $products, int $limit): array
     {
-        return $this->call('suggestProducts', ['item_id' => $item_id, 'products' => $products, 'limit' => max(0, $limit)]);
+        return $this->call('suggestProducts', ['item_ids' => $item_ids, 'products' => $products, 'limit' => max(0, $limit)]);
     }
 
     /** The bulk import's dry run for these items (null or []: every top-level item). */

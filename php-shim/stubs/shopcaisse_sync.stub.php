@@ -97,7 +97,7 @@ final class Engine
      *               sku:?string,parent_id:?int}>}
      * @throws NotFoundException when the item is not in the catalog cache
      */
-    public function suggestProducts(string $item_id, array $products, int $limit): array {}
+    public function suggestProducts(array $item_ids, array $products, int $limit): array {}
 
     /**
      * The bulk import's dry run for these items (null or []: every top-level item): prices from

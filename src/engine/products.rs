@@ -15,13 +15,16 @@ use crate::sync::{
     dry_run, match_items, plan_image_updates, shop_levels, suggest, Catalog, ImportContext,
     ImportPreview, Links, MatchPlan, MatchedBy, PriceBook, ShopIndex, ShopProduct,
 };
-use crate::{Error, ErrorKind, Result};
+use crate::{Error, Result};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-/// Most suggestions one call returns.
+/// Most suggestions one item gets.
 const MAX_SUGGESTIONS: usize = 50;
+
+/// Most items one `suggestProducts` call serves: a page of the "Produits Shopcaisse" tab.
+const MAX_SUGGESTED_ITEMS: usize = 500;
 
 /// Most conflicts or refusals copied into one log row's details (all are in the answer).
 const LOGGED: usize = 50;
@@ -236,42 +239,52 @@ impl Engine {
     pub(super) fn suggest_products(&self, args: &Value) -> Result<Value> {
         #[derive(Deserialize)]
         struct Args {
-            item_id: ItemId,
+            item_ids: Vec<ItemId>,
             #[serde(default)]
             limit: Option<usize>,
         }
-        let Args { item_id, limit } = parse_args("suggestProducts", &without_products(args))?;
+        let Args { item_ids, limit } = parse_args("suggestProducts", &without_products(args))?;
+        if item_ids.len() > MAX_SUGGESTED_ITEMS {
+            return Err(Error::invalid_input(format!(
+                "suggestions for at most {MAX_SUGGESTED_ITEMS} items at once (a page of the tab)"
+            )));
+        }
         let limit = limit.unwrap_or(10).clamp(1, MAX_SUGGESTIONS);
         let cache = self.state()?.catalog();
-        let item = cache.get_item(&item_id)?.ok_or_else(|| {
-            Error::new(
-                ErrorKind::NotFound,
-                format!("item {item_id} is not in the catalog cache; refresh the catalog first"),
-            )
-        })?;
-        // The item's role needs only the item and its parent, not the whole catalog.
-        let mut around = vec![item.clone()];
-        if let Some(parent) = &item.parent {
-            around.extend(cache.get_item(parent)?);
-        }
-        let catalog = Catalog::new(around);
+        // Built once for the whole page: the shop index (and its word index, on the first
+        // suggestion) is most of a suggestion's cost.
         let index = ShopIndex::new(products_arg("suggestProducts", args)?)?;
         let links = self.all_links()?;
-        let suggestions: Vec<Value> = suggest(&item, &catalog, &index, &links, limit)
-            .into_iter()
-            .map(|s| {
-                let product = index.get(s.wc_id);
-                json!({
-                    "wc_id": s.wc_id,
-                    "why": s.why,
-                    "score": s.score,
-                    "name": product.map(|p| p.name.as_str()),
-                    "sku": product.and_then(|p| p.sku.as_deref()),
-                    "parent_id": product.and_then(|p| p.parent_id),
+        let mut suggestions = serde_json::Map::new();
+        let mut missing = Vec::new();
+        for item_id in item_ids {
+            let Some(item) = cache.get_item(&item_id)? else {
+                missing.push(item_id);
+                continue;
+            };
+            // The item's role needs only the item and its parent, not the whole catalog.
+            let mut around = vec![item.clone()];
+            if let Some(parent) = &item.parent {
+                around.extend(cache.get_item(parent)?);
+            }
+            let catalog = Catalog::new(around);
+            let found: Vec<Value> = suggest(&item, &catalog, &index, &links, limit)
+                .into_iter()
+                .map(|s| {
+                    let product = index.get(s.wc_id);
+                    json!({
+                        "wc_id": s.wc_id,
+                        "why": s.why,
+                        "score": s.score,
+                        "name": product.map(|p| p.name.as_str()),
+                        "sku": product.and_then(|p| p.sku.as_deref()),
+                        "parent_id": product.and_then(|p| p.parent_id),
+                    })
                 })
-            })
-            .collect();
-        Ok(json!({ "item_id": item_id, "suggestions": suggestions }))
+                .collect();
+            suggestions.insert(item_id.to_string(), Value::Array(found));
+        }
+        Ok(json!({ "suggestions": suggestions, "missing": missing }))
     }
 
     /// The bulk import's dry run for the selected items (all top-level items when none are):
@@ -442,6 +455,7 @@ mod tests {
     use crate::model::{Money, Quantity, StockRow};
     use crate::state::State;
     use crate::sync::catalog::fixtures::{declination, id, pack, parent, simple, weighed};
+    use crate::ErrorKind;
     use std::path::PathBuf;
 
     /// A state directory of its own, removed when the test ends.
@@ -585,27 +599,24 @@ mod tests {
         let answer = engine
             .call(
                 "suggestProducts",
-                &json!({ "item_id": "a1", "products": products, "limit": 5 }),
+                &json!({ "item_ids": ["a1", "b1", "nope"], "products": products, "limit": 5 }),
             )
             .unwrap();
-        assert_eq!(answer["suggestions"][0]["wc_id"], 10);
-        assert_eq!(answer["suggestions"][0]["why"], "same_reference");
-        assert_eq!(answer["suggestions"][0]["sku"], "PLT");
-        assert_eq!(answer["suggestions"].as_array().unwrap().len(), 1);
-        let declination = engine
+        let plate = &answer["suggestions"]["a1"];
+        assert_eq!(plate[0]["wc_id"], 10);
+        assert_eq!(plate[0]["why"], "same_reference");
+        assert_eq!(plate[0]["sku"], "PLT");
+        assert_eq!(plate.as_array().unwrap().len(), 1);
+        assert_eq!(answer["suggestions"]["b1"], json!([]));
+        assert_eq!(answer["missing"], json!(["nope"]));
+        let too_many: Vec<String> = (0..=MAX_SUGGESTED_ITEMS).map(|i| format!("i{i}")).collect();
+        let refused = engine
             .call(
                 "suggestProducts",
-                &json!({ "item_id": "b1", "products": products }),
-            )
-            .unwrap();
-        assert_eq!(declination["suggestions"], json!([]));
-        let missing = engine
-            .call(
-                "suggestProducts",
-                &json!({ "item_id": "nope", "products": [] }),
+                &json!({ "item_ids": too_many, "products": [] }),
             )
             .unwrap_err();
-        assert_eq!(missing.kind(), ErrorKind::NotFound);
+        assert_eq!(refused.kind(), ErrorKind::InvalidInput);
     }
 
     #[test]

@@ -115,16 +115,16 @@ impl PhpEngine {
         self.call("applyMatching", json!({ "products": table(products)? }))
     }
 
-    /// Products to propose for one item in the matching column, best first, at most limit.
+    /// Products to propose for each item of a page in the matching column, best first, at most limit each.
     pub fn suggest_products(
         &mut self,
-        item_id: String,
+        item_ids: &ZendHashTable,
         products: &ZendHashTable,
         limit: i64,
     ) -> PhpResult<Zval> {
         self.call(
             "suggestProducts",
-            json!({ "item_id": item_id, "products": table(products)?, "limit": limit.max(0) }),
+            json!({ "item_ids": table(item_ids)?, "products": table(products)?, "limit": limit.max(0) }),
         )
     }
 

@@ -6,7 +6,6 @@ namespace ShopcaisseSync\Tests;
 
 use ShopcaisseSync\Engine;
 use ShopcaisseSync\InvalidInputException;
-use ShopcaisseSync\NotFoundException;
 
 /** Matching, imports and later updates, driven through the PHP API on the sandbox's demo catalog. */
 final class ProductsTest extends EngineTestCase
@@ -101,21 +100,19 @@ final class ProductsTest extends EngineTestCase
     {
         $products = [self::product(601, 'WEB-1', 'Assiette plate'), self::product(602, 'adm-plt', 'Plate'), self::product(603, 'X', 'Bol')];
         $plate = $this->idOf('ADM-PLT');
-        $answer = $this->shop->suggestProducts($plate, $products, 5);
-        $this->assertSame($plate, $answer['item_id']);
-        $this->assertSame(602, $answer['suggestions'][0]['wc_id']);
-        $this->assertSame('same_reference', $answer['suggestions'][0]['why']);
-        $this->assertSame(100, $answer['suggestions'][0]['score']);
-        $this->assertSame('adm-plt', $answer['suggestions'][0]['sku']);
-        $this->assertContains(601, array_column($answer['suggestions'], 'wc_id'));
-        $this->assertNotContains(603, array_column($answer['suggestions'], 'wc_id'));
+        $answer = $this->shop->suggestProducts([$plate, 'no-such-item'], $products, 5);
+        $this->assertSame(['no-such-item'], $answer['missing']);
+        $found = $answer['suggestions'][$plate];
+        $this->assertSame(602, $found[0]['wc_id']);
+        $this->assertSame('same_reference', $found[0]['why']);
+        $this->assertSame(100, $found[0]['score']);
+        $this->assertSame('adm-plt', $found[0]['sku']);
+        $this->assertContains(601, array_column($found, 'wc_id'));
+        $this->assertNotContains(603, array_column($found, 'wc_id'));
 
-        $this->assertCount(1, $this->shop->suggestProducts($plate, $products, 1)['suggestions']);
+        $this->assertCount(1, $this->shop->suggestProducts([$plate], $products, 1)['suggestions'][$plate]);
         $this->shop->link($this->idOf('ADM-CRS'), 602);
-        $this->assertNotContains(602, array_column($this->shop->suggestProducts($plate, $products, 5)['suggestions'], 'wc_id'));
-
-        $this->expectException(NotFoundException::class);
-        $this->shop->suggestProducts('no-such-item', $products, 5);
+        $this->assertNotContains(602, array_column($this->shop->suggestProducts([$plate], $products, 5)['suggestions'][$plate], 'wc_id'));
     }
 
     public function testTheImportPreviewCountsWhatItWouldCreateAndWhatItLeavesOut(): void
