@@ -78,7 +78,8 @@ impl Engine {
         }))
     }
 
-    /// The API client, built on first use from the settings (no socket until a request).
+    /// The API client, built on first use from the settings (no socket until a request) and
+    /// shared with the other engines of this process that have the same settings.
     pub(super) fn client(&self) -> Result<&Client> {
         if let Some(client) = self.client.get() {
             return Ok(client);
@@ -95,7 +96,7 @@ impl Engine {
         config.page_size = self.settings.page_size;
         config.max_attempts = self.settings.max_attempts;
         config.retry_budget = self.settings.retry_budget;
-        let client = Client::new(config)?;
+        let client = super::clients::shared(config)?;
         Ok(self.client.get_or_init(|| client))
     }
 }

@@ -7,6 +7,7 @@
 //! [`Engine::call_guarded`] is the one place a panic is caught and turned into an error.
 
 mod catalog;
+mod clients;
 mod connection;
 mod context;
 mod links;
@@ -58,7 +59,7 @@ pub struct Engine {
     settings: Settings,
     state_dir: PathBuf,
     backend: Backend,
-    client: OnceCell<Client>,
+    client: OnceCell<std::sync::Arc<Client>>,
     state: OnceCell<State>,
 }
 
