@@ -92,12 +92,7 @@ impl Engine {
             #[serde(default, deserialize_with = "php_map")]
             query: CatalogQuery,
         }
-        let Args { mut query } = parse_args("searchCatalog", args)?;
-        query.page = query.page.max(1);
-        query.per_page = match query.per_page {
-            0 => 50,
-            n => n.min(500),
-        };
+        let Args { query } = parse_args("searchCatalog", args)?;
         to_json(&self.state()?.catalog().search(&query)?)
     }
 

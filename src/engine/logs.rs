@@ -16,12 +16,7 @@ struct Args {
 impl Engine {
     /// One page of log rows matching the query, newest first.
     pub(super) fn query_logs(&self, args: &Value) -> Result<Value> {
-        let Args { mut query } = parse_args("queryLogs", args)?;
-        query.page = query.page.max(1);
-        query.per_page = match query.per_page {
-            0 => 50,
-            n => n.min(500),
-        };
+        let Args { query } = parse_args("queryLogs", args)?;
         to_json(&self.state()?.logs().query(&query)?)
     }
 

@@ -170,12 +170,7 @@ impl Engine {
             #[serde(default, deserialize_with = "php_map")]
             filter: OutboxFilter,
         }
-        let Args { mut filter } = parse_args("listOutbox", args)?;
-        filter.page = filter.page.max(1);
-        filter.per_page = match filter.per_page {
-            0 => 50,
-            n => n.min(500),
-        };
+        let Args { filter } = parse_args("listOutbox", args)?;
         let outbox = self.state()?.outbox();
         let page = outbox.list(&filter)?;
         Ok(json!({

@@ -17,14 +17,14 @@
 //! plain count. Needles under three characters, which a trigram index cannot answer, fall back
 //! to the scan. Figures are in "State" in `docs/benchmarks.md`.
 
-use super::db::{limit_offset, parse_stored, Work};
+use super::db::{limit_offset, paged, parse_stored, where_sql, Work};
 use super::links::LinkMethod;
 use super::State;
 use crate::error::Result;
 use crate::model::{Item, ItemId, ItemKind, Money, Price, Quantity, StockRow};
 use crate::sync::keys::{barcode_key, name_key, reference_key};
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -333,12 +333,7 @@ fn where_clause(query: &CatalogQuery) -> (String, Vec<Value>) {
     if query.top_level_only {
         clauses.push("i.parent_id IS NULL".into());
     }
-    let sql = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", clauses.join(" AND "))
-    };
-    (sql, values)
+    (where_sql(&clauses), values)
 }
 
 /// The catalog cache of the state file.
@@ -466,29 +461,22 @@ impl<'a> Catalog<'a> {
     /// One page of matching items, sorted by folded name then id, with the total count.
     pub fn search(&self, query: &CatalogQuery) -> Result<CatalogPage> {
         let (filter, values) = where_clause(query);
-        let (limit, offset) = limit_offset(query.page, query.per_page);
         self.state.db.read("searching the catalog", |conn| {
-            let total: i64 = conn
-                .prepare_cached(&format!("SELECT COUNT(*) FROM catalog_items i{filter}"))?
-                .query_row(params_from_iter(values.iter()), |row| row.get(0))?;
             // Pick the page's keys first: skipped rows then cost a key, not joins.
-            let mut stmt = conn.prepare_cached(&format!(
-                "WITH page (pk) AS (
-                     SELECT i.pk FROM catalog_items i{filter} ORDER BY i.pk LIMIT ? OFFSET ?)
-                 {ROW_COLUMNS} FROM page JOIN catalog_items i ON i.pk = page.pk {ROW_JOINS}
-                 ORDER BY i.pk"
-            ))?;
-            let paged = values
-                .iter()
-                .cloned()
-                .chain([Value::Integer(limit), Value::Integer(offset)]);
-            let rows = stmt
-                .query_map(params_from_iter(paged), CatalogRow::from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(CatalogPage {
-                rows,
-                total: total as u64,
-            })
+            let (rows, total) = paged(
+                conn,
+                &format!("SELECT COUNT(*) FROM catalog_items i{filter}"),
+                &format!(
+                    "WITH page (pk) AS (
+                         SELECT i.pk FROM catalog_items i{filter} ORDER BY i.pk LIMIT ? OFFSET ?)
+                     {ROW_COLUMNS} FROM page JOIN catalog_items i ON i.pk = page.pk {ROW_JOINS}
+                     ORDER BY i.pk"
+                ),
+                &values,
+                limit_offset(query.page, query.per_page),
+                CatalogRow::from_row,
+            )?;
+            Ok(CatalogPage { rows, total })
         })
     }
 

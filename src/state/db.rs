@@ -161,6 +161,42 @@ pub(crate) fn limit_offset(page: u32, per_page: u32) -> (i64, i64) {
     (per_page, (page - 1) * per_page)
 }
 
+/// ` WHERE a AND b …` for the clauses of a listing's filter, or nothing when there are none.
+pub(crate) fn where_sql<S: AsRef<str>>(clauses: &[S]) -> String {
+    if clauses.is_empty() {
+        return String::new();
+    }
+    let joined: Vec<&str> = clauses.iter().map(AsRef::as_ref).collect();
+    format!(" WHERE {}", joined.join(" AND "))
+}
+
+/// One page of a filtered listing and how many rows match in all: `count_sql` counts with the
+/// filter's `values`, `page_sql` (ending its page with `LIMIT ? OFFSET ?`) reads the rows with
+/// the same values followed by the limit and the offset.
+pub(crate) fn paged<T>(
+    conn: &Connection,
+    count_sql: &str,
+    page_sql: &str,
+    values: &[rusqlite::types::Value],
+    (limit, offset): (i64, i64),
+    from_row: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Work<(Vec<T>, u64)> {
+    use rusqlite::params_from_iter;
+    use rusqlite::types::Value;
+    let total: i64 = conn
+        .prepare_cached(count_sql)?
+        .query_row(params_from_iter(values.iter()), |row| row.get(0))?;
+    let bound = values
+        .iter()
+        .cloned()
+        .chain([Value::Integer(limit), Value::Integer(offset)]);
+    let rows = conn
+        .prepare_cached(page_sql)?
+        .query_map(params_from_iter(bound), from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((rows, total as u64))
+}
+
 /// Reads a typed id stored as text; a row that no longer parses is reported, not unwrapped.
 pub(crate) fn parse_stored<T, E: std::fmt::Display>(
     column: usize,

@@ -7,7 +7,7 @@
 //! for a long delete. Whether debug rows are written at all is the engine's decision; this
 //! module stores what it is given.
 
-use super::db::{check_name, json_value, like_pattern, limit_offset, Work};
+use super::db::{check_name, json_value, like_pattern, limit_offset, paged, where_sql, Work};
 use super::State;
 use crate::error::Result;
 use rusqlite::types::Value;
@@ -302,12 +302,7 @@ fn where_clause(query: &LogQuery) -> (String, Vec<Value>) {
         clauses.push("at <= ?");
         values.push(Value::Integer(until));
     }
-    let sql = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", clauses.join(" AND "))
-    };
-    (sql, values)
+    (where_sql(&clauses), values)
 }
 
 /// The log of the state file.
@@ -346,25 +341,16 @@ impl<'a> Logs<'a> {
     /// One page of matching rows, newest first, with the total count.
     pub fn query(&self, query: &LogQuery) -> Result<LogPage> {
         let (filter, values) = where_clause(query);
-        let (limit, offset) = limit_offset(query.page, query.per_page);
         self.state.db.read("querying the log", |conn| {
-            let total: i64 = conn
-                .prepare_cached(&format!("SELECT COUNT(*) FROM logs{filter}"))?
-                .query_row(params_from_iter(values.iter()), |row| row.get(0))?;
-            let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM logs{filter} ORDER BY id DESC LIMIT ? OFFSET ?"
-            ))?;
-            let paged = values
-                .iter()
-                .cloned()
-                .chain([Value::Integer(limit), Value::Integer(offset)]);
-            let rows = stmt
-                .query_map(params_from_iter(paged), LogRow::from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(LogPage {
-                rows,
-                total: total as u64,
-            })
+            let (rows, total) = paged(
+                conn,
+                &format!("SELECT COUNT(*) FROM logs{filter}"),
+                &format!("SELECT {COLUMNS} FROM logs{filter} ORDER BY id DESC LIMIT ? OFFSET ?"),
+                &values,
+                limit_offset(query.page, query.per_page),
+                LogRow::from_row,
+            )?;
+            Ok(LogPage { rows, total })
         })
     }
 

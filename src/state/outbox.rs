@@ -17,12 +17,14 @@
 //! mid-send leaves a `sending` row whose claim expires, and the next claim takes it over. That
 //! re-send is safe because the POS deduplicates on the external reference.
 
-use super::db::{check_name, json_value, like_pattern, limit_offset, parse_stored, Fail, Work};
+use super::db::{
+    check_name, json_value, like_pattern, limit_offset, paged, parse_stored, where_sql, Fail, Work,
+};
 use super::State;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::PosOrderId;
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 /// Where an order stands.
@@ -651,31 +653,21 @@ impl<'a> Outbox<'a> {
                 Err(_) => Value::Null,
             });
         }
-        let where_sql = if clauses.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", clauses.join(" AND "))
-        };
-        let (limit, offset) = limit_offset(filter.page, filter.per_page);
+        let page = limit_offset(filter.page, filter.per_page);
+        let condition = where_sql(&clauses);
         self.state.db.read("listing the outbox", |conn| {
-            let total: i64 = conn
-                .prepare_cached(&format!("SELECT COUNT(*) FROM outbox{where_sql}"))?
-                .query_row(params_from_iter(values.iter()), |row| row.get(0))?;
-            let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM outbox{where_sql}
-                 ORDER BY updated_at DESC, wc_order_id DESC LIMIT ? OFFSET ?"
-            ))?;
-            let paged = values
-                .iter()
-                .cloned()
-                .chain([Value::Integer(limit), Value::Integer(offset)]);
-            let rows = stmt
-                .query_map(params_from_iter(paged), OutboxRow::from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(OutboxPage {
-                rows,
-                total: total as u64,
-            })
+            let (rows, total) = paged(
+                conn,
+                &format!("SELECT COUNT(*) FROM outbox{condition}"),
+                &format!(
+                    "SELECT {COLUMNS} FROM outbox{condition}
+                     ORDER BY updated_at DESC, wc_order_id DESC LIMIT ? OFFSET ?"
+                ),
+                &values,
+                page,
+                OutboxRow::from_row,
+            )?;
+            Ok(OutboxPage { rows, total })
         })
     }
 
