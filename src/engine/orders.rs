@@ -338,7 +338,9 @@ impl Engine {
         })?;
         let client = self.client()?;
         let store = self.store()?;
-        // A row claimed before may have reached the POS in a push whose worker died: look first.
+        // A row claimed before may have reached the POS in a push whose worker died. The client
+        // looks every reference up before posting anyway; looking here first also spares the
+        // customer look-up (and creation) for an order that needs none.
         if row.attempts > 1 {
             let found = client.find_orders_by_reference(store, &row.external_reference)?;
             if let Some(order) = live_order(found.items) {
