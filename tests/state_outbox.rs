@@ -347,3 +347,21 @@ fn an_order_cancelled_in_the_pos_ends_cancelled_keeping_its_pos_id() {
         ErrorKind::NotFound
     );
 }
+
+#[test]
+fn a_waiting_order_is_blocked_without_a_claim_and_an_order_being_sent_is_left_alone() {
+    let state = State::open_in_memory().unwrap();
+    let outbox = state.outbox();
+    let reason = OutboxError::new("blocked", "unlinked products");
+    outbox.enqueue(20, "WEB-20", "{}", 1_000).unwrap();
+    let row = outbox.block_waiting(20, &reason, 2_000).unwrap().unwrap();
+    assert_eq!(row.state, OutboxState::Blocked);
+    assert_eq!(row.attempts, 0);
+    assert_eq!(row.error, Some(reason.clone()));
+    assert_eq!(row.claim_owner, None);
+
+    outbox.enqueue(21, "WEB-21", "{}", 1_000).unwrap();
+    outbox.claim(21, 1_000, "worker", LEASE).unwrap().unwrap();
+    assert!(outbox.block_waiting(21, &reason, 2_000).unwrap().is_none());
+    assert_eq!(outbox.get(21).unwrap().unwrap().state, OutboxState::Sending);
+}

@@ -229,28 +229,24 @@ impl Engine {
             );
             return Ok(row);
         };
-        let owner = self.run_id("order-block");
         let message = format!(
             "order {reference} cannot be sent: {}",
             describe_reasons(&reasons)
         );
-        match outbox.claim(order.wc_order_id, now, &owner, CLAIM_MS)? {
-            Some(_) => {
-                let row = outbox.mark_blocked(
-                    order.wc_order_id,
-                    &owner,
-                    &OutboxError::new("blocked", &message),
-                    now,
-                )?;
-                self.log(
-                    NewLog::new(now, LogLevel::Warning, "order_queue", message)
-                        .object("order", order.wc_order_id)
-                        .details(reasons),
-                );
-                Ok(row)
-            }
-            None => Ok(row),
-        }
+        let blocked = outbox.block_waiting(
+            order.wc_order_id,
+            &OutboxError::new("blocked", &message),
+            now,
+        )?;
+        let Some(row) = blocked else {
+            return Ok(row);
+        };
+        self.log(
+            NewLog::new(now, LogLevel::Warning, "order_queue", message)
+                .object("order", order.wc_order_id)
+                .details(reasons),
+        );
+        Ok(row)
     }
 
     /// Sends one claimed order and records the outcome; never fails as a whole, so one bad

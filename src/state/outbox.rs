@@ -456,6 +456,31 @@ impl<'a> Outbox<'a> {
         )
     }
 
+    /// Blocks an order still waiting (queued or failed) that cannot be built as it is: no claim
+    /// is taken and no attempt counted, since nothing was sent. `None` when the order is past
+    /// waiting (being sent, pushed, cancelled): it is then left as it is.
+    pub fn block_waiting(
+        &self,
+        wc_order_id: i64,
+        reason: &OutboxError,
+        now_ms: i64,
+    ) -> Result<Option<OutboxRow>> {
+        self.state.db.write("blocking a waiting order", |tx| {
+            let mut stmt = tx.prepare_cached(&format!(
+                "UPDATE outbox SET state = 'blocked', error_kind = ?2, error_message = ?3,
+                     next_attempt_at = NULL, updated_at = ?4
+                 WHERE wc_order_id = ?1 AND state IN ('queued', 'failed')
+                 RETURNING {COLUMNS}"
+            ))?;
+            Ok(stmt
+                .query_row(
+                    params![wc_order_id, reason.kind, reason.message, now_ms],
+                    OutboxRow::from_row,
+                )
+                .optional()?)
+        })
+    }
+
     /// Records that the order cannot go without a person (`reason`), by the claim's `owner`.
     pub fn mark_blocked(
         &self,
