@@ -217,6 +217,26 @@ final class Engine
         return $this->call('dismissHeldStockRun', ['id' => $id]);
     }
 
+    /** Starts a run of a cron job holding its lease for lease_ms, or answers busy at once. */
+    public function startJob(string $job, int $lease_ms): array
+    {
+        return $this->call('startJob', ['job' => $job, 'lease_ms' => $lease_ms]);
+    }
+
+    /** Ends a run: its outcome, summary and resume cursor; frees the job. */
+    public function finishJob(string $job, string $run_id, string $outcome, array $summary, ?string $cursor): array
+    {
+        return $this->call('finishJob', [
+            'job' => $job, 'run_id' => $run_id, 'outcome' => $outcome, 'summary' => $summary, 'cursor' => $cursor,
+        ]);
+    }
+
+    /** Each cron job's last call, run, duration, usual calling interval and light. */
+    public function jobHealth(): array
+    {
+        return $this->call('jobHealth', []);
+    }
+
     /** Panics inside the core on purpose (only with the `test_hooks` setting on). */
     public function triggerPanicForTest(string $message): mixed
     {

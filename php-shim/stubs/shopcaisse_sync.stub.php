@@ -177,6 +177,29 @@ final class Engine
     /** Dismisses a held stock run: it will not be applied. */
     public function dismissHeldStockRun(int $id): array {}
 
+    /**
+     * Starts a run of a cron job (products, stock, orders) holding its lease for lease_ms, or
+     * answers busy at once when another run holds it.
+     * @return array{started:bool,busy:bool,job:string,run_id?:string,cursor?:?string,
+     *               lease_expires_at_ms?:int,busy_until_ms?:?int}
+     */
+    public function startJob(string $job, int $lease_ms): array {}
+
+    /**
+     * Ends a run: outcome is completed, partial, failed or held; cursor is where the next run
+     * resumes (null: nothing left). Frees the job.
+     */
+    public function finishJob(string $job, string $run_id, string $outcome, array $summary, ?string $cursor): array {}
+
+    /**
+     * Each cron job's last call, run, duration, the POS's usual calling interval and the light.
+     * @return array{now_ms:int,jobs:list<array{job:string,light:string,running:bool,
+     *               last_called_at_ms:?int,last_started_at_ms:?int,last_finished_at_ms:?int,
+     *               last_duration_ms:?int,outcome:?string,summary:mixed,has_cursor:bool,
+     *               usual_interval_ms:?int}>}
+     */
+    public function jobHealth(): array {}
+
     /** Panics inside the core on purpose; needs the `test_hooks` setting. @throws InternalException */
     public function triggerPanicForTest(string $message): mixed {}
 

@@ -10,6 +10,7 @@ mod catalog;
 mod clients;
 mod connection;
 mod context;
+mod jobs;
 mod links;
 mod logs;
 mod orders;
@@ -171,6 +172,9 @@ impl Engine {
             "queryLogs" => self.query_logs(args),
             "exportLogs" => self.export_logs(args),
             "purgeLogs" => self.purge_logs(),
+            "startJob" => self.start_job(args),
+            "finishJob" => self.finish_job(args),
+            "jobHealth" => self.job_health(),
             "triggerPanicForTest" => self.trigger_panic_for_test(args),
             "roundTripForTest" => self.round_trip_for_test(args),
             _ => Err(Error::invalid_input(format!(

@@ -231,6 +231,33 @@ impl PhpEngine {
         self.call("dismissHeldStockRun", json!({ "id": id }))
     }
 
+    /// Starts a run of a cron job (products, stock, orders) holding its lease for lease_ms, or
+    /// answers busy at once when another run holds it.
+    pub fn start_job(&mut self, job: String, lease_ms: i64) -> PhpResult<Zval> {
+        self.call("startJob", json!({ "job": job, "lease_ms": lease_ms }))
+    }
+
+    /// Ends a run: its outcome, summary and resume cursor; frees the job.
+    pub fn finish_job(
+        &mut self,
+        job: String,
+        run_id: String,
+        outcome: String,
+        summary: &ZendHashTable,
+        cursor: Option<String>,
+    ) -> PhpResult<Zval> {
+        self.call(
+            "finishJob",
+            json!({ "job": job, "run_id": run_id, "outcome": outcome,
+                    "summary": table(summary)?, "cursor": cursor }),
+        )
+    }
+
+    /// Each cron job's last call, run, duration, usual calling interval and light.
+    pub fn job_health(&mut self) -> PhpResult<Zval> {
+        self.call("jobHealth", json!({}))
+    }
+
     /// Panics inside the core on purpose (only with the `test_hooks` setting on).
     pub fn trigger_panic_for_test(&mut self, message: String) -> PhpResult<Zval> {
         self.call("triggerPanicForTest", json!({ "message": message }))

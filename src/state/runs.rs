@@ -63,7 +63,12 @@ pub struct RunRecord {
     pub summary: Option<serde_json::Value>,
     /// Where the next run resumes; `None` to start from the beginning.
     pub cursor: Option<String>,
+    /// The times of the last calls, oldest first (at most [`RECENT_CALLS_KEPT`]).
+    pub recent_calls: Vec<i64>,
 }
+
+/// How many call times a job record keeps: enough for a steady median interval.
+pub const RECENT_CALLS_KEPT: usize = 12;
 
 impl RunRecord {
     fn from_row(row: &Row<'_>) -> rusqlite::Result<RunRecord> {
@@ -79,6 +84,10 @@ impl RunRecord {
             },
             summary: json_value(row.get(6)?),
             cursor: row.get(7)?,
+            recent_calls: row
+                .get::<_, Option<String>>(8)?
+                .and_then(|raw| serde_json::from_str(&raw).ok())
+                .unwrap_or_default(),
         })
     }
 
@@ -93,7 +102,23 @@ impl RunRecord {
 }
 
 const COLUMNS: &str = "job, last_called_at, last_started_at, last_finished_at, run_id, outcome,
-    summary, cursor";
+    summary, cursor, recent_calls";
+
+/// Appends a call time to the record's recent calls, keeping the newest ones.
+fn remember_call(conn: &Connection, job: &str, now_ms: i64) -> Work<()> {
+    let mut calls = get_row(conn, job)?
+        .map(|r| r.recent_calls)
+        .unwrap_or_default();
+    calls.push(now_ms);
+    let excess = calls.len().saturating_sub(RECENT_CALLS_KEPT);
+    calls.drain(..excess);
+    conn.prepare_cached("UPDATE runs SET recent_calls = ?2 WHERE job = ?1")?
+        .execute(params![
+            job,
+            serde_json::to_string(&calls).unwrap_or_default()
+        ])?;
+    Ok(())
+}
 
 fn get_row(conn: &Connection, job: &str) -> Work<Option<RunRecord>> {
     Ok(conn
@@ -125,6 +150,7 @@ impl<'a> Runs<'a> {
                  ON CONFLICT (job) DO UPDATE SET last_called_at = excluded.last_called_at",
             )?
             .execute(params![job, now_ms])?;
+            remember_call(tx, job, now_ms)?;
             reread(tx, job)
         })
     }
@@ -142,6 +168,7 @@ impl<'a> Runs<'a> {
                      last_started_at = excluded.last_started_at, run_id = excluded.run_id",
             )?
             .execute(params![job, now_ms, run_id])?;
+            remember_call(tx, job, now_ms)?;
             reread(tx, job)
         })
     }

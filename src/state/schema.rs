@@ -165,6 +165,10 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX customers_customer ON customers (customer_id);
     "#,
+    // 5: the times of a job's recent calls, to learn how often the POS calls it.
+    r#"
+    ALTER TABLE runs ADD COLUMN recent_calls TEXT;
+    "#,
 ];
 
 /// The schema version this code writes: the number of migration steps.

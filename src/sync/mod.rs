@@ -12,10 +12,12 @@
 //!   bulk import previews ([`dry_run`] → [`ImportPreview`]) and later updates ([`plan_update`]).
 //! - [`stock`]: available quantities, packs, weighed items, and the guarded stock diff
 //!   ([`plan_stock`] → [`StockPlan`]).
+//! - [`health`]: how often the POS calls each cron URL, and whether it is late.
 //! - [`orders`]: status mapping, the order payload ([`build_push`] → [`PushPlan`]), retry
 //!   delays and customer matching.
 
 pub mod catalog;
+pub mod health;
 pub mod import;
 pub mod keys;
 pub mod matching;
