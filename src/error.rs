@@ -163,6 +163,8 @@ struct Inner {
     http_status: Option<u16>,
     /// Seconds the API asked us to wait (429 `Retry-After`).
     retry_after_secs: Option<u64>,
+    /// A finer cause within the kind, for people ("tls" within network), never for decisions.
+    cause: Option<&'static str>,
 }
 
 /// The core's result type.
@@ -176,6 +178,7 @@ impl Error {
             message: message.into(),
             http_status: None,
             retry_after_secs: None,
+            cause: None,
         }))
     }
 
@@ -189,6 +192,17 @@ impl Error {
     pub fn with_retry_after(mut self, secs: u64) -> Self {
         self.0.retry_after_secs = Some(secs);
         self
+    }
+
+    /// Attaches a finer cause within the kind ("tls" for a network error), so a screen can say
+    /// "the certificate was refused" rather than "unreachable".
+    pub fn with_cause(mut self, cause: &'static str) -> Self {
+        self.0.cause = Some(cause);
+        self
+    }
+
+    pub fn cause(&self) -> Option<&'static str> {
+        self.0.cause
     }
 
     /// Prefixes the message with what was being done ("listing stock: …").
@@ -232,6 +246,7 @@ impl Error {
             "message": self.message(),
             "http_status": self.http_status(),
             "retry_after": self.retry_after_secs(),
+            "cause": self.cause(),
         })
     }
 }

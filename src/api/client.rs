@@ -835,6 +835,7 @@ impl Client {
             ureq::Error::ConnectionFailed => {
                 (ErrorKind::Network, Retry::Always, "connection failed")
             }
+            ureq::Error::Io(io) if is_tls(io) => (ErrorKind::Network, Retry::No, TLS_FAILED),
             ureq::Error::Io(io) => match io.kind() {
                 Io::ConnectionRefused => (ErrorKind::Network, Retry::Always, "connection refused"),
                 Io::TimedOut | Io::WouldBlock => (
@@ -857,12 +858,14 @@ impl Client {
                 "the API URL is unusable",
             ),
             ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => {
-                (ErrorKind::Network, Retry::No, "TLS failed")
+                (ErrorKind::Network, Retry::No, TLS_FAILED)
             }
             _ => (ErrorKind::Network, Retry::IfIdempotent, "transport failure"),
         };
+        let tls = what == TLS_FAILED;
+        let error = Error::new(kind, self.scrub(format!("{op}: {what} ({e})")));
         Failure {
-            error: Error::new(kind, self.scrub(format!("{op}: {what} ({e})"))),
+            error: if tls { error.with_cause("tls") } else { error },
             retry,
             retry_after: None,
         }
@@ -900,4 +903,13 @@ impl Client {
             text
         }
     }
+}
+
+const TLS_FAILED: &str = "TLS failed";
+
+/// Whether an I/O error is rustls refusing the peer (a certificate, or a server that does not
+/// speak TLS), which ureq hands over wrapped in `std::io::Error`.
+fn is_tls(io: &std::io::Error) -> bool {
+    io.get_ref()
+        .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
 }

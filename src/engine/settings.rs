@@ -61,9 +61,10 @@ impl Settings {
         };
         let reader = Reader(&map);
         Ok(Settings {
-            base_url: reader
-                .string("base_url")?
-                .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
+            base_url: match reader.string("base_url")? {
+                Some(url) => checked_base_url(url)?,
+                None => DEFAULT_BASE_URL.to_owned(),
+            },
             token: reader.string("token")?.as_deref().and_then(AppToken::new),
             company: reader.id("company_id", CompanyId::parse)?,
             store: reader.id("store_id", StoreId::parse)?,
@@ -97,6 +98,24 @@ impl Settings {
             stock: stock_settings(&reader)?,
             raw: map,
         })
+    }
+}
+
+/// An API address: http(s), a host, no spaces or query. Anything else is refused when saved,
+/// not discovered at the first request.
+fn checked_base_url(url: String) -> Result<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    let host = rest.map(|r| r.split('/').next().unwrap_or(""));
+    let plain = !url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '?' || c == '#');
+    match host {
+        Some(host) if !host.is_empty() && plain => Ok(url),
+        _ => Err(Error::invalid_input(
+            "setting base_url must be an http:// or https:// address with a host",
+        )),
     }
 }
 
@@ -257,6 +276,24 @@ impl Reader<'_> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_api_address_must_be_http_with_a_host() {
+        for bad in [
+            "not a url",
+            "ftp://x",
+            "https://",
+            "https://a b",
+            "https://h/v1?x=1",
+        ] {
+            let e = Settings::from_json(&serde_json::json!({ "base_url": bad })).unwrap_err();
+            assert!(e.to_string().contains("base_url"), "{bad}: {e}");
+        }
+        for good in ["https://api.example.com/v1", "http://127.0.0.1:8765/v1"] {
+            let s = Settings::from_json(&serde_json::json!({ "base_url": good })).unwrap();
+            assert_eq!(s.base_url, good);
+        }
+    }
+
     use super::*;
     use serde_json::json;
 

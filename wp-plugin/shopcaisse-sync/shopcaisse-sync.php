@@ -5,6 +5,7 @@
  * Version:           0.1.0
  * Requires at least: 6.1
  * Requires PHP:      8.1
+ * WC requires at least: 8.0
  * License:           GPL-2.0-or-later
  * License URI:       https://www.gnu.org/licenses/gpl-2.0.html
  * Text Domain:       shopcaisse-sync
@@ -17,11 +18,12 @@ defined('ABSPATH') || exit;
 
 /*
  * Bootstrap that never fatals: it loads the native core (extension or FFI) and, when neither
- * is usable, shows every administrator what is missing and the php.ini line that fixes it,
- * and runs no sync.
+ * is usable or WooCommerce is missing, shows every administrator what is missing and the exact
+ * fix, and runs no sync. The rest of the site keeps working.
  */
 
 const SHOPCAISSE_SYNC_FILE = __FILE__;
+const SHOPCAISSE_SYNC_VERSION = '0.1.0';
 
 /** Where the shim lives: inside the plugin once packaged, beside it in a source checkout. */
 function shopcaisse_sync_shim_dir(): string
@@ -30,21 +32,33 @@ function shopcaisse_sync_shim_dir(): string
     return is_dir($packaged) ? $packaged : dirname(__DIR__, 2) . '/php-shim';
 }
 
-/** Absolute path of a shipped library, or the checkout's build output. */
+/**
+ * Absolute path of a shipped library (kind ext or ffi), or the checkout's build output; the
+ * filter shopcaisse_sync_library_path lets a host keep the library elsewhere.
+ */
 function shopcaisse_sync_library(string $kind): string
 {
     $name = $kind === 'ext' ? 'shopcaisse_sync.so' : 'libshopcaisse_sync.so';
     $packaged = __DIR__ . '/lib/' . $kind . '/' . $name;
-    if (is_file($packaged)) {
-        return $packaged;
-    }
-    return dirname(__DIR__, 2) . '/target/' . $kind . '/release/libshopcaisse_sync.so';
+    $path = is_file($packaged) ? $packaged : dirname(__DIR__, 2) . '/target/' . $kind . '/release/libshopcaisse_sync.so';
+    return (string) apply_filters('shopcaisse_sync_library_path', $path, $kind);
 }
+
+/** The plugin's own classes: ShopcaisseSync\Plugin\X\Y lives in includes/X/Y.php. */
+spl_autoload_register(static function (string $class): void {
+    $prefix = 'ShopcaisseSync\\Plugin\\';
+    if (strncmp($class, $prefix, strlen($prefix)) !== 0) {
+        return;
+    }
+    $file = __DIR__ . '/includes/' . str_replace('\\', '/', substr($class, strlen($prefix))) . '.php';
+    if (is_file($file)) {
+        require_once $file;
+    }
+});
 
 function shopcaisse_sync_boot(): void
 {
     load_plugin_textdomain('shopcaisse-sync', false, dirname(plugin_basename(__FILE__)) . '/languages');
-    require_once __DIR__ . '/includes/ErrorMessages.php';
     $shim = shopcaisse_sync_shim_dir() . '/bootstrap.php';
     if (!is_file($shim)) {
         shopcaisse_sync_notice(__('Shopcaisse Sync is incomplete: its php-shim folder is missing. Reinstall the plugin.', 'shopcaisse-sync'), []);
@@ -56,6 +70,11 @@ function shopcaisse_sync_boot(): void
         shopcaisse_sync_notice($loaded->reason, $loaded->fixes);
         return;
     }
+    if (!class_exists('WooCommerce', false)) {
+        shopcaisse_sync_notice(__('WooCommerce is not active. Install and activate WooCommerce, then come back to Settings > Shopcaisse Sync.', 'shopcaisse-sync'), []);
+        return;
+    }
+    \ShopcaisseSync\Plugin\Plugin::boot($loaded->backend);
     do_action('shopcaisse_sync_loaded', $loaded->backend);
 }
 
@@ -63,10 +82,10 @@ function shopcaisse_sync_boot(): void
 function shopcaisse_sync_notice(string $reason, array $fixes): void
 {
     add_action('admin_notices', static function () use ($reason, $fixes): void {
-        if (!current_user_can('manage_options')) {
+        if (!current_user_can('manage_options') && !current_user_can('manage_woocommerce')) {
             return;
         }
-        echo '<div class="notice notice-error"><p><strong>Shopcaisse Sync</strong> — ';
+        echo '<div class="notice notice-error shopcaisse-sync-notice"><p><strong>Shopcaisse Sync</strong> — ';
         echo esc_html__('no synchronisation runs until this is fixed:', 'shopcaisse-sync'), ' ';
         echo esc_html($reason), '</p>';
         if ($fixes !== []) {
@@ -76,5 +95,17 @@ function shopcaisse_sync_notice(string $reason, array $fixes): void
         echo '</div>';
     });
 }
+
+// HPOS: the plugin reads and writes orders only through WooCommerce's CRUD.
+add_action('before_woocommerce_init', static function (): void {
+    if (class_exists(\Automattic\WooCommerce\Utilities\FeaturesUtil::class)) {
+        \Automattic\WooCommerce\Utilities\FeaturesUtil::declare_compatibility('custom_order_tables', __FILE__, true);
+    }
+});
+
+register_activation_hook(__FILE__, static function (): void {
+    // Only what needs no backend: the cron token exists from the first screen on.
+    \ShopcaisseSync\Plugin\Settings\CronToken::ensure();
+});
 
 add_action('plugins_loaded', 'shopcaisse_sync_boot');

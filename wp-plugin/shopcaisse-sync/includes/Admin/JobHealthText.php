@@ -1,0 +1,50 @@
+<?php
+/** The line beside a cron URL: last call, outcome, duration, and a warning when the POS is late. */
+
+declare(strict_types=1);
+
+namespace ShopcaisseSync\Plugin\Admin;
+
+final class JobHealthText
+{
+    /** @param array<string,mixed>|null $job one entry of the engine's jobHealth() */
+    public static function describe(?array $job): string
+    {
+        if ($job === null || $job['last_called_at_ms'] === null) {
+            return '<span class="scs-light scs-light-never"></span>' . esc_html__('Never called yet.', 'shopcaisse-sync');
+        }
+        $now = (int) ($job['now_ms'] ?? (int) (microtime(true) * 1000));
+        $ago = human_time_diff(intdiv((int) $job['last_called_at_ms'], 1000), intdiv($now, 1000));
+        /* translators: %s: how long ago, e.g. "5 mins" */
+        $parts = [sprintf(__('Last called %s ago.', 'shopcaisse-sync'), $ago)];
+        if ($job['outcome'] !== null) {
+            /* translators: %s: the outcome of the last run (completed, partial, failed, held) */
+            $parts[] = sprintf(__('Last run: %s', 'shopcaisse-sync'), self::outcome((string) $job['outcome']));
+            if ($job['last_duration_ms'] !== null) {
+                /* translators: %s: a duration in seconds, e.g. "1.2" */
+                $parts[] = sprintf(__('in %s s.', 'shopcaisse-sync'), number_format_i18n($job['last_duration_ms'] / 1000, 1));
+            }
+        }
+        $text = esc_html(implode(' ', $parts));
+        if ($job['light'] === 'late' && $job['usual_interval_ms'] !== null) {
+            $usual = human_time_diff(0, intdiv((int) $job['usual_interval_ms'], 1000));
+            $text .= ' <strong class="scs-late">' . esc_html(sprintf(
+                /* translators: %s: the usual interval between calls, e.g. "15 mins" */
+                __('The POS has not called this URL for much longer than usual (every %s): check the cron settings in the Shopcaisse back office.', 'shopcaisse-sync'),
+                $usual
+            )) . '</strong>';
+        }
+        return '<span class="scs-light scs-light-' . esc_attr((string) $job['light']) . '"></span>' . $text;
+    }
+
+    private static function outcome(string $outcome): string
+    {
+        return match ($outcome) {
+            'completed' => __('completed', 'shopcaisse-sync'),
+            'partial' => __('stopped at its time budget, resumes on the next call', 'shopcaisse-sync'),
+            'failed' => __('failed', 'shopcaisse-sync'),
+            'held' => __('held back for you to check', 'shopcaisse-sync'),
+            default => $outcome,
+        };
+    }
+}

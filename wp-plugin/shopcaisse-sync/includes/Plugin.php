@@ -1,0 +1,91 @@
+<?php
+/**
+ * The composition root: builds the plugin's services once the core is loaded and WooCommerce is
+ * active, and registers their hooks. Nothing else creates services.
+ */
+
+declare(strict_types=1);
+
+namespace ShopcaisseSync\Plugin;
+
+use ShopcaisseSync\Plugin\Admin\Ajax;
+use ShopcaisseSync\Plugin\Admin\ConfigurationsTab;
+use ShopcaisseSync\Plugin\Admin\SettingsPage;
+use ShopcaisseSync\Plugin\Admin\UpcomingTab;
+use ShopcaisseSync\Plugin\Cli\Commands;
+use ShopcaisseSync\Plugin\Core\EngineFactory;
+use ShopcaisseSync\Plugin\Jobs\JobRunner;
+use ShopcaisseSync\Plugin\Jobs\OrdersJob;
+use ShopcaisseSync\Plugin\Jobs\ProductsJob;
+use ShopcaisseSync\Plugin\Jobs\StockJob;
+use ShopcaisseSync\Plugin\Rest\CronController;
+use ShopcaisseSync\Plugin\Schedule\FallbackSchedule;
+
+final class Plugin
+{
+    /** The Shopcaisse API used when the settings name no other address (the core's default). */
+    public const DEFAULT_BASE_URL = 'https://api.shop-caisse.com/v1';
+
+    private static ?self $instance = null;
+
+    public readonly EngineFactory $engines;
+    public readonly JobRunner $jobs;
+    public readonly FallbackSchedule $schedule;
+
+    private function __construct(private readonly string $backend)
+    {
+        $this->engines = new EngineFactory();
+        $this->jobs = new JobRunner($this->engines, [new ProductsJob(), new StockJob(), new OrdersJob()]);
+        $this->schedule = new FallbackSchedule($this->jobs);
+    }
+
+    /** Builds the services and hooks them in; once. */
+    public static function boot(string $backend): self
+    {
+        if (self::$instance !== null) {
+            return self::$instance;
+        }
+        $plugin = self::$instance = new self($backend);
+        $plugin->hook();
+        return $plugin;
+    }
+
+    /** The booted plugin, or null when the bootstrap stopped (no backend, no WooCommerce). */
+    public static function instance(): ?self
+    {
+        return self::$instance;
+    }
+
+    /** extension or ffi. */
+    public function backend(): string
+    {
+        return $this->backend;
+    }
+
+    private function hook(): void
+    {
+        (new CronController($this->jobs))->register();
+        $this->schedule->register();
+        Commands::register($this->jobs, $this->engines);
+        add_action('update_option_' . Settings\Options::OPTION, fn () => $this->engines->reset());
+        if (is_admin()) {
+            (new SettingsPage($this->tabs(), plugin_dir_url(SHOPCAISSE_SYNC_FILE) . 'assets/'))->register();
+            (new Ajax($this->engines))->register();
+        }
+    }
+
+    /** @return array<string,Admin\Tab> */
+    private function tabs(): array
+    {
+        $products = __('It comes with the products and stock part of the plugin.', 'shopcaisse-sync');
+        $orders = __('It comes with the orders part of the plugin.', 'shopcaisse-sync');
+        return [
+            'configuration' => new ConfigurationsTab($this->engines),
+            'orders' => new UpcomingTab(__('Commande', 'shopcaisse-sync'), __('Which order statuses send an order to the POS, the order prefix and the payment type.', 'shopcaisse-sync'), $orders),
+            'pos-products' => new UpcomingTab(__('Shopcaisse products', 'shopcaisse-sync'), __('The Shopcaisse catalog, with import and link to WooCommerce products.', 'shopcaisse-sync'), $products),
+            'shop-products' => new UpcomingTab(__('WooCommerce products', 'shopcaisse-sync'), __('Every WooCommerce product with its sync state, the ones on sale but not linked first.', 'shopcaisse-sync'), $products),
+            'variations' => new UpcomingTab(__('Variation associations', 'shopcaisse-sync'), __('Each variable product\'s Shopcaisse declinations against its variations.', 'shopcaisse-sync'), $products),
+            'logs' => new UpcomingTab(__('Logs', 'shopcaisse-sync'), __('Every exchange with the POS and every sync run, with filters, purge and export.', 'shopcaisse-sync'), $orders),
+        ];
+    }
+}
