@@ -17,11 +17,16 @@ SANDBOX_BIN := target/sandbox/release/shopcaisse-sandbox
 # PHP with nothing but our extension added: no php.ini surprises, FFI left to its default.
 PHP_EXT := $(PHP) -d extension=$(CURDIR)/$(EXT_LIB)
 PHP_FFI := $(PHP) -d ffi.enable=1
+# The WordPress tier's bundles (archive or folder each); without them that tier says so and skips.
+WP_BUNDLE ?=
+WP_TESTS_BUNDLE ?=
+WP_LANGUAGES_BUNDLE ?=
+export WP_BUNDLE WP_TESTS_BUNDLE WP_LANGUAGES_BUNDLE
 
 
 .PHONY: i18n
 .PHONY: help deps build build-ext build-ffi build-sandbox test test-rust test-php test-php-ext \
-        test-php-ffi check-ffi-symbols demo sandbox bench fmt clean
+        test-php-ffi test-wp check-ffi-symbols demo sandbox bench fmt clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
@@ -43,7 +48,7 @@ build-ffi: deps ## Build the portable FFI library (target/ffi)
 build-sandbox: ## Build the Shopcaisse sandbox server
 	CARGO_TARGET_DIR=target/sandbox $(CARGO) build --release --locked --no-default-features --features sandbox --bin shopcaisse-sandbox
 
-test: deps build test-rust check-ffi-symbols test-php ## Everything CI runs: Rust tests, then the PHP suite on both backends
+test: deps build test-rust check-ffi-symbols test-php test-wp ## Everything CI runs: Rust tests, the PHP suite on both backends, the WordPress tier
 
 test-rust: ## Rust unit and integration tests (the sandbox runs in-process on loopback)
 	CARGO_TARGET_DIR=target/ffi $(CARGO) test --locked --no-default-features --features sandbox
@@ -61,6 +66,9 @@ test-php-ext: build-ext build-sandbox ## The PHP contract suite on the extension
 
 test-php-ffi: build-ffi build-sandbox ## The PHP contract suite on the FFI library
 	cd tests/php && SCS_BACKEND=ffi SCS_SANDBOX_BIN=$(CURDIR)/$(SANDBOX_BIN) SCS_FFI_LIB=$(CURDIR)/$(FFI_LIB) $(PHP_FFI) $(PHPUNIT) --configuration phpunit.xml
+
+test-wp: build build-sandbox ## The plugin in real WordPress + WooCommerce on MariaDB (both backends, HPOS on and off), then the browser tests; needs WP_BUNDLE and WP_TESTS_BUNDLE
+	PHP=$(PHP) PHPUNIT=$(PHPUNIT) bash scripts/wp/test-tier.sh
 
 demo: build build-sandbox ## Load the library both ways in php-cli, then walk through the engine against the sandbox
 	@SCS_FFI_LIB=$(CURDIR)/$(FFI_LIB) $(PHP_FFI) demo/demo.php ffi

@@ -29,7 +29,8 @@ $GLOBALS['wp_filter']['muplugins_loaded'][10][] = [
         if (isset($GLOBALS['scs_child_ffi_lib'])) {
             add_filter('shopcaisse_sync_library_path', static fn (string $path, string $kind) => $kind === 'ffi' ? $GLOBALS['scs_child_ffi_lib'] : $path, 10, 2);
         }
-        require_once ABSPATH . 'wp-content/plugins/shopcaisse-sync/shopcaisse-sync.php';
+        wp_register_plugin_realpath(WP_PLUGIN_DIR . '/shopcaisse-sync/shopcaisse-sync.php');
+        require_once WP_PLUGIN_DIR . '/shopcaisse-sync/shopcaisse-sync.php';
     },
     'accepted_args' => 0,
 ];

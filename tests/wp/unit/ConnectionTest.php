@@ -95,10 +95,18 @@ final class ConnectionTest extends PluginTestCase
 
     public function test_a_tls_failure_is_told_apart(): void
     {
-        $https = str_replace('http://', 'https://', $this->sandboxServer->baseUrl());
-        $answer = $this->test(['base_url' => $https]);
+        $server = proc_open([PHP_BINARY, __DIR__ . '/../support/not-tls-server.php'], [1 => ["pipe", "w"], 2 => ["file", "/dev/null", "a"]], $pipes);
+        try {
+            $line = (string) fgets($pipes[1]);
+            $this->assertSame(1, preg_match('/^listening on (\d+)/', $line, $m), $line);
+            $answer = $this->test(['base_url' => 'https://127.0.0.1:' . $m[1] . '/v1']);
+        } finally {
+            proc_terminate($server);
+            proc_close($server);
+        }
         $this->assertFalse($answer['data']['ok']);
         $this->assertSame('tls', $answer['data']['kind']);
+        $this->assertStringContainsString('TLS', $answer['data']['message']);
     }
 
     public function test_a_hanging_api_is_a_timeout(): void

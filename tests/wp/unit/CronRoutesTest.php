@@ -3,8 +3,6 @@
  * The three cron URLs as REST routes: the token checked (401 without, 403 when wrong, with bodies
  * that reveal nothing), GET and POST, one run at a time per job, a time budget that stops a run
  * and a next call that resumes it, and each call recorded for the health display.
- *
- * @group order-storage
  */
 
 declare(strict_types=1);
@@ -14,6 +12,7 @@ namespace ShopcaisseSync\Tests\WordPress;
 use ShopcaisseSync\Plugin\Settings\CronToken;
 use ShopcaisseSync\Plugin\Settings\Options;
 
+/** @group order-storage */
 final class CronRoutesTest extends PluginTestCase
 {
     public function set_up(): void
@@ -59,7 +58,7 @@ final class CronRoutesTest extends PluginTestCase
 
     public function test_the_right_token_runs_the_job_by_get_and_by_post_and_records_the_call(): void
     {
-        $this->configureForSandbox();
+        $this->configureForSandbox(['auto_products' => true]);
         $get = $this->call('GET', 'products', CronToken::get());
         $this->assertSame(200, $get->get_status(), wp_json_encode($get->get_data()));
         $this->assertSame('completed', $get->get_data()['status']);

@@ -37,7 +37,7 @@ final class SettingsTest extends PluginTestCase
     {
         parent::set_up();
         $this->loginAsShopManager();
-        do_action('admin_init');
+        (new \ShopcaisseSync\Plugin\Admin\SettingsPage(static fn () => [], ''))->admin_init();
     }
 
     public function test_valid_values_are_saved_with_their_types(): void

@@ -68,10 +68,10 @@ final class Plugin
         $this->schedule->register();
         Commands::register($this->jobs, $this->engines);
         add_action('update_option_' . Settings\Options::OPTION, fn () => $this->engines->reset());
-        if (is_admin()) {
-            (new SettingsPage($this->tabs(), plugin_dir_url(SHOPCAISSE_SYNC_FILE) . 'assets/'))->register();
-            (new Ajax($this->engines))->register();
-        }
+        // Their hooks fire only on admin screens and admin-ajax.php; registering them everywhere
+        // keeps one path for the screens and the tests.
+        (new SettingsPage(fn () => $this->tabs(), plugin_dir_url(SHOPCAISSE_SYNC_FILE) . 'assets/'))->register();
+        (new Ajax($this->engines))->register();
     }
 
     /** @return array<string,Admin\Tab> */

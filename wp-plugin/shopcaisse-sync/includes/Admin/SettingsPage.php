@@ -17,9 +17,21 @@ final class SettingsPage
     public const SETTINGS_GROUP = 'shopcaisse_sync';
     public const NONCE_ACTION = 'shopcaisse_sync_admin';
 
-    /** @param array<string,Tab> $tabs by slug, in display order */
-    public function __construct(private readonly array $tabs, private readonly string $assetsUrl)
+    /** @var array<string,Tab>|null by slug, in display order */
+    private ?array $tabs = null;
+
+    /**
+     * @param \Closure(): array<string,Tab> $makeTabs builds the tabs when a screen needs them,
+     *        once translations are loaded
+     */
+    public function __construct(private readonly \Closure $makeTabs, private readonly string $assetsUrl)
     {
+    }
+
+    /** @return array<string,Tab> */
+    private function tabs(): array
+    {
+        return $this->tabs ??= ($this->makeTabs)();
     }
 
     public function register(): void
@@ -75,7 +87,8 @@ final class SettingsPage
     public function currentTab(): string
     {
         $asked = isset($_GET['tab']) ? sanitize_key(wp_unslash($_GET['tab'])) : '';
-        return isset($this->tabs[$asked]) ? $asked : (string) array_key_first($this->tabs);
+        $tabs = $this->tabs();
+        return isset($tabs[$asked]) ? $asked : (string) array_key_first($tabs);
     }
 
     public function render(): void
@@ -87,7 +100,7 @@ final class SettingsPage
         echo '<div class="wrap shopcaisse-sync">';
         echo '<h1>', esc_html__('Shopcaisse Sync', 'shopcaisse-sync'), '</h1>';
         echo '<nav class="nav-tab-wrapper" aria-label="', esc_attr__('Shopcaisse Sync sections', 'shopcaisse-sync'), '">';
-        foreach ($this->tabs as $slug => $tab) {
+        foreach ($this->tabs() as $slug => $tab) {
             $url = add_query_arg(['page' => self::SLUG, 'tab' => $slug], admin_url('options-general.php'));
             printf(
                 '<a href="%s" class="nav-tab%s" data-tab="%s">%s</a>',
@@ -99,7 +112,7 @@ final class SettingsPage
         }
         echo '</nav>';
         settings_errors(Options::OPTION);
-        $this->tabs[$current]->render();
+        $this->tabs()[$current]->render();
         echo '</div>';
     }
 }

@@ -43,6 +43,11 @@ final class FallbackSchedule
         if (!function_exists('as_schedule_recurring_action')) {
             return;
         }
+        if (!did_action('action_scheduler_init')) {
+            // Saved before Action Scheduler is ready (early in a request): sync once it is.
+            add_action('action_scheduler_init', [$this, 'sync']);
+            return;
+        }
         $enabled = (bool) Options::get('schedule_enabled');
         $interval = 60 * max(5, (int) Options::get('schedule_minutes'));
         foreach ($this->runner->names() as $job) {
@@ -78,7 +83,7 @@ final class FallbackSchedule
     /** Removes every scheduled action of the plugin (uninstall). */
     public static function unscheduleAll(): void
     {
-        if (function_exists('as_unschedule_all_actions')) {
+        if (function_exists('as_unschedule_all_actions') && did_action('action_scheduler_init')) {
             as_unschedule_all_actions('', [], self::GROUP);
         }
     }
