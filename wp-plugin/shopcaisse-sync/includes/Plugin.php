@@ -18,6 +18,10 @@ use ShopcaisseSync\Plugin\Jobs\JobRunner;
 use ShopcaisseSync\Plugin\Jobs\OrdersJob;
 use ShopcaisseSync\Plugin\Jobs\ProductsJob;
 use ShopcaisseSync\Plugin\Jobs\StockJob;
+use ShopcaisseSync\Plugin\Orders\OrderHooks;
+use ShopcaisseSync\Plugin\Orders\OrderScreen;
+use ShopcaisseSync\Plugin\Orders\OrdersList;
+use ShopcaisseSync\Plugin\Orders\OrderSync;
 use ShopcaisseSync\Plugin\Rest\CronController;
 use ShopcaisseSync\Plugin\Schedule\FallbackSchedule;
 
@@ -31,11 +35,13 @@ final class Plugin
     public readonly EngineFactory $engines;
     public readonly JobRunner $jobs;
     public readonly FallbackSchedule $schedule;
+    public readonly OrderSync $orders;
 
     private function __construct(private readonly string $backend)
     {
         $this->engines = new EngineFactory();
-        $this->jobs = new JobRunner($this->engines, [new ProductsJob(), new StockJob(), new OrdersJob()]);
+        $this->orders = new OrderSync($this->engines);
+        $this->jobs = new JobRunner($this->engines, [new ProductsJob(), new StockJob(), new OrdersJob(20, $this->orders->recordDeliveries(...))]);
         $this->schedule = new FallbackSchedule($this->jobs);
     }
 
@@ -66,12 +72,15 @@ final class Plugin
     {
         (new CronController($this->jobs))->register();
         $this->schedule->register();
-        Commands::register($this->jobs, $this->engines);
+        Commands::register($this->jobs, $this->engines, $this->orders);
         add_action('update_option_' . Settings\Options::OPTION, fn () => $this->engines->reset());
         // Their hooks fire only on admin screens and admin-ajax.php; registering them everywhere
         // keeps one path for the screens and the tests.
         (new SettingsPage(fn () => $this->tabs(), plugin_dir_url(SHOPCAISSE_SYNC_FILE) . 'assets/'))->register();
         (new Ajax($this->engines))->register();
+        (new OrderHooks($this->orders))->register();
+        (new OrderScreen($this->orders, plugin_dir_url(SHOPCAISSE_SYNC_FILE) . 'assets/'))->register();
+        (new OrdersList())->register();
     }
 
     /** @return array<string,Admin\Tab> */

@@ -40,6 +40,8 @@ final class FieldLabels
             'delete_data_on_uninstall' => __('Delete all data on uninstall', 'shopcaisse-sync'),
             'order_prefix' => __('Order prefix', 'shopcaisse-sync'),
             'payment_type' => __('Payment type', 'shopcaisse-sync'),
+            'status_map' => __('Statuses that send the order', 'shopcaisse-sync'),
+            'cancel_statuses' => __('Statuses that cancel the order', 'shopcaisse-sync'),
         ];
     }
 }

@@ -11,6 +11,8 @@ namespace ShopcaisseSync\Plugin\Cli;
 use ShopcaisseSync\Plugin\Core\EngineFactory;
 use ShopcaisseSync\Plugin\Core\StateDirectory;
 use ShopcaisseSync\Plugin\Jobs\JobRunner;
+use ShopcaisseSync\Plugin\Orders\OrderStates;
+use ShopcaisseSync\Plugin\Orders\OrderSync;
 use ShopcaisseSync\Plugin\Settings\Options;
 
 final class Commands
@@ -19,13 +21,14 @@ final class Commands
         private readonly JobRunner $runner,
         private readonly EngineFactory $engines,
         private readonly Output $out,
+        private readonly ?OrderSync $orders = null,
     ) {
     }
 
-    public static function register(JobRunner $runner, EngineFactory $engines): void
+    public static function register(JobRunner $runner, EngineFactory $engines, ?OrderSync $orders = null): void
     {
         if (defined('WP_CLI') && WP_CLI && class_exists('WP_CLI')) {
-            \WP_CLI::add_command('shopcaisse', new self($runner, $engines, new WpCliOutput()));
+            \WP_CLI::add_command('shopcaisse', new self($runner, $engines, new WpCliOutput(), $orders));
         }
     }
 
@@ -117,5 +120,37 @@ final class Commands
             ));
         }
         $this->out->line(sprintf('%d of %d rows', count($page['rows']), $page['total']));
+    }
+
+    /**
+     * Sends one order to the POS now, as the order screen's button does (once, however often
+     * it is run), and says where it stands.
+     *
+     * ## OPTIONS
+     * <id>
+     * : the WooCommerce order id
+     *
+     * ## EXAMPLES
+     *     wp shopcaisse push-order 1042
+     *
+     * @subcommand push-order
+     */
+    public function push_order(array $args, array $assoc = []): void
+    {
+        $order = wc_get_order((int) ($args[0] ?? 0));
+        if (!$order instanceof \WC_Order || $this->orders === null) {
+            $this->out->error('No order ' . ($args[0] ?? '') . '.');
+        }
+        try {
+            $row = $this->orders->pushNow($order);
+        } catch (\ShopcaisseSync\Exception $e) {
+            $this->out->error(\ShopcaisseSync\Plugin\ErrorMessages::forException($e));
+        }
+        $stored = OrderStates::stored(wc_get_order($order->get_id()));
+        $line = sprintf('order %d (%s): %s', $order->get_id(), $row['external_reference'] ?? '-', $stored['state']);
+        if ($stored['state'] !== 'pushed') {
+            $this->out->error($line . ($stored['problem'] !== '' ? ': ' . $stored['problem'] : ''));
+        }
+        $this->out->success($line . ' as ' . $stored['pos_order_id']);
     }
 }

@@ -9,7 +9,8 @@ use ShopcaisseSync\Plugin\Settings\Options;
 
 final class OrdersJob implements Job
 {
-    public function __construct(private readonly int $batch = 20)
+    /** @param \Closure(array): void|null $onAnswer records each answer's deliveries in their orders */
+    public function __construct(private readonly int $batch = 20, private readonly ?\Closure $onAnswer = null)
     {
     }
 
@@ -29,6 +30,9 @@ final class OrdersJob implements Job
         $batch = (int) apply_filters('shopcaisse_sync_orders_batch', $this->batch);
         do {
             $answer = $engine->pushOrders($batch);
+            if ($this->onAnswer !== null) {
+                ($this->onAnswer)($answer);
+            }
             foreach (array_keys($summary) as $count) {
                 $summary[$count] += (int) ($answer[$count] ?? 0);
             }

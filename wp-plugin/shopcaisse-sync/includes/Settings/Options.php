@@ -48,6 +48,12 @@ final class Options
         'delete_data_on_uninstall' => false,
     ];
 
+    /** The order settings that are lists: status => sends, and the statuses that cancel. */
+    public const ORDER_LISTS = [
+        'status_map' => ['processing' => true, 'completed' => true],
+        'cancel_statuses' => ['cancelled', 'refunded'],
+    ];
+
     public const BOOLEANS = ['debug', 'subtract_reserved', 'zero_missing', 'auto_products', 'auto_stock',
         'auto_orders', 'schedule_enabled', 'delete_data_on_uninstall'];
 
@@ -67,7 +73,7 @@ final class Options
     /** @return array<string,mixed> */
     public static function defaults(): array
     {
-        return array_merge(self::ENGINE_DEFAULTS, self::PLUGIN_DEFAULTS);
+        return array_merge(self::ENGINE_DEFAULTS, self::PLUGIN_DEFAULTS, self::ORDER_LISTS);
     }
 
     public static function get(string $field): mixed
@@ -125,6 +131,9 @@ final class Options
         $values = $current;
         $errors = [];
         foreach (self::defaults() as $field => $default) {
+            if (isset(self::ORDER_LISTS[$field])) {
+                continue; // orderLists() below
+            }
             if (in_array($field, self::BOOLEANS, true)) {
                 // A checkbox left unticked is absent; only fields rendered on the form are judged.
                 if (array_key_exists($field . '__present', $input) || array_key_exists($field, $input)) {
@@ -161,9 +170,46 @@ final class Options
             }
             $values[$field] = $text;
         }
+        $errors += self::orderLists($input, $values);
         $errors += self::pluginErrors($values);
         $errors += self::engineErrors($values, $errors);
         return ['values' => $values, 'errors' => $errors];
+    }
+
+    /**
+     * The status mapping (status => "1" or "0", every status of the form) and the cancelling
+     * statuses (a list), read only when their form posted them.
+     *
+     * @param array<string,mixed> $values updated in place
+     * @return array<string,string>
+     */
+    private static function orderLists(array $input, array &$values): array
+    {
+        $errors = [];
+        if (array_key_exists('status_map', $input)) {
+            $map = [];
+            foreach (is_array($input['status_map']) ? $input['status_map'] : [false] as $status => $sends) {
+                if (!is_string($status) || !preg_match('/^[a-z0-9_-]{1,40}$/i', $status) || !is_scalar($sends)) {
+                    $errors['status_map'] = __('This list holds a value that is not an order status.', 'shopcaisse-sync');
+                    break;
+                }
+                $map[strtolower($status)] = (string) $sends === '1';
+            }
+            $values['status_map'] = $map;
+        }
+        if (array_key_exists('cancel_statuses__present', $input) || array_key_exists('cancel_statuses', $input)) {
+            $list = $input['cancel_statuses'] ?? [];
+            $cancel = [];
+            foreach (is_array($list) ? $list : [false] as $status) {
+                if (!is_string($status) || !preg_match('/^[a-z0-9_-]{1,40}$/i', $status)) {
+                    $errors['cancel_statuses'] = __('This list holds a value that is not an order status.', 'shopcaisse-sync');
+                    break;
+                }
+                $cancel[] = strtolower($status);
+            }
+            $values['cancel_statuses'] = array_values(array_unique($cancel));
+        }
+        return $errors;
     }
 
     /** @return array<string,string> */
