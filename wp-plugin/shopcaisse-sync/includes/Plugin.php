@@ -10,6 +10,7 @@ namespace ShopcaisseSync\Plugin;
 
 use ShopcaisseSync\Plugin\Admin\Ajax;
 use ShopcaisseSync\Plugin\Admin\ConfigurationsTab;
+use ShopcaisseSync\Plugin\Admin\OrdersTab;
 use ShopcaisseSync\Plugin\Admin\SettingsPage;
 use ShopcaisseSync\Plugin\Admin\UpcomingTab;
 use ShopcaisseSync\Plugin\Cli\Commands;
@@ -90,7 +91,7 @@ final class Plugin
         $orders = __('It comes with the orders part of the plugin.', 'shopcaisse-sync');
         return [
             'configuration' => new ConfigurationsTab($this->engines),
-            'orders' => new UpcomingTab(__('Commande', 'shopcaisse-sync'), __('Which order statuses send an order to the POS, the order prefix and the payment type.', 'shopcaisse-sync'), $orders),
+            'orders' => new OrdersTab(),
             'pos-products' => new UpcomingTab(__('Shopcaisse products', 'shopcaisse-sync'), __('The Shopcaisse catalog, with import and link to WooCommerce products.', 'shopcaisse-sync'), $products),
             'shop-products' => new UpcomingTab(__('WooCommerce products', 'shopcaisse-sync'), __('Every WooCommerce product with its sync state, the ones on sale but not linked first.', 'shopcaisse-sync'), $products),
             'variations' => new UpcomingTab(__('Variation associations', 'shopcaisse-sync'), __('Each variable product\'s Shopcaisse declinations against its variations.', 'shopcaisse-sync'), $products),
