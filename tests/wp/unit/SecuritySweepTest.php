@@ -37,6 +37,9 @@ final class SecuritySweepTest extends PluginTestCase
     {
         $this->assertArrayHasKey('wp_ajax_shopcaisse_sync_test_connection', $this->actions());
         $this->assertArrayHasKey('wp_ajax_shopcaisse_sync_regenerate_token', $this->actions());
+        $this->assertArrayHasKey('wp_ajax_shopcaisse_sync_push_order', $this->actions());
+        $this->assertArrayHasKey('admin_post_shopcaisse_sync_export_logs', $this->actions());
+        $this->assertArrayHasKey('admin_post_shopcaisse_sync_purge_logs', $this->actions());
     }
 
     public function test_no_action_is_open_to_visitors_who_are_not_logged_in(): void

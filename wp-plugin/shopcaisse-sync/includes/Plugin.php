@@ -10,6 +10,7 @@ namespace ShopcaisseSync\Plugin;
 
 use ShopcaisseSync\Plugin\Admin\Ajax;
 use ShopcaisseSync\Plugin\Admin\ConfigurationsTab;
+use ShopcaisseSync\Plugin\Admin\LogsTab;
 use ShopcaisseSync\Plugin\Admin\OrdersTab;
 use ShopcaisseSync\Plugin\Admin\SettingsPage;
 use ShopcaisseSync\Plugin\Admin\UpcomingTab;
@@ -37,11 +38,13 @@ final class Plugin
     public readonly JobRunner $jobs;
     public readonly FallbackSchedule $schedule;
     public readonly OrderSync $orders;
+    public readonly LogsTab $logs;
 
     private function __construct(private readonly string $backend)
     {
         $this->engines = new EngineFactory();
         $this->orders = new OrderSync($this->engines);
+        $this->logs = new LogsTab($this->engines);
         $this->jobs = new JobRunner($this->engines, [new ProductsJob(), new StockJob(), new OrdersJob(20, $this->orders->recordDeliveries(...))]);
         $this->schedule = new FallbackSchedule($this->jobs);
     }
@@ -82,20 +85,20 @@ final class Plugin
         (new OrderHooks($this->orders))->register();
         (new OrderScreen($this->orders, plugin_dir_url(SHOPCAISSE_SYNC_FILE) . 'assets/'))->register();
         (new OrdersList())->register();
+        $this->logs->register();
     }
 
     /** @return array<string,Admin\Tab> */
     private function tabs(): array
     {
         $products = __('It comes with the products and stock part of the plugin.', 'shopcaisse-sync');
-        $orders = __('It comes with the orders part of the plugin.', 'shopcaisse-sync');
         return [
             'configuration' => new ConfigurationsTab($this->engines),
             'orders' => new OrdersTab(),
             'pos-products' => new UpcomingTab(__('Shopcaisse products', 'shopcaisse-sync'), __('The Shopcaisse catalog, with import and link to WooCommerce products.', 'shopcaisse-sync'), $products),
             'shop-products' => new UpcomingTab(__('WooCommerce products', 'shopcaisse-sync'), __('Every WooCommerce product with its sync state, the ones on sale but not linked first.', 'shopcaisse-sync'), $products),
             'variations' => new UpcomingTab(__('Variation associations', 'shopcaisse-sync'), __('Each variable product\'s Shopcaisse declinations against its variations.', 'shopcaisse-sync'), $products),
-            'logs' => new UpcomingTab(__('Logs', 'shopcaisse-sync'), __('Every exchange with the POS and every sync run, with filters, purge and export.', 'shopcaisse-sync'), $orders),
+            'logs' => $this->logs,
         ];
     }
 }
