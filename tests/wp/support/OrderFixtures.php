@@ -68,7 +68,14 @@ trait OrderFixtures
         $order->save();
         $order->set_status($status);
         $order->save();
+        $this->endRequest();
         return wc_get_order($order->get_id());
+    }
+
+    /** What the end of the request that created orders does: they are reported, whole. */
+    protected function endRequest(): void
+    {
+        do_action(\ShopcaisseSync\Plugin\Orders\OrderHooks::FLUSH_ACTION);
     }
 
     /** @return list<array<string,mixed>> the sandbox's orders under a reference */

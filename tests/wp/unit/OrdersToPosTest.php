@@ -98,6 +98,24 @@ final class OrdersToPosTest extends PluginTestCase
         $this->assertSame('queued', $this->state($order)['state'], $this->state($order)['problem']);
     }
 
+    public function test_a_new_order_is_reported_whole_at_the_end_of_the_request_not_as_first_saved(): void
+    {
+        $this->configureOrders();
+        $plate = $this->product('Assiette plate', '24.90', self::PLATE);
+        // calculate_totals() saves the new order, and WooCommerce fires its status hooks, before
+        // it sets the total: a report then would fix a payload with a total of 0.
+        $order = new \WC_Order();
+        $order->set_status('processing');
+        $order->add_product($plate, 2);
+        $order->set_billing_email('script@example.org');
+        $order->calculate_totals();
+        $this->assertSame('', $this->state($order)['state'], 'not reported halfway');
+        $this->endRequest();
+        $this->assertSame('queued', $this->state($order)['state'], $this->state($order)['problem']);
+        $this->runPushAction();
+        $this->assertSame(4980, (int) round($this->posOrders($this->reference($order))[0]['total'] * 100));
+    }
+
     public function test_the_button_pushes_now_and_a_second_click_creates_no_second_pos_order(): void
     {
         $this->configureOrders(['auto_orders' => false]);

@@ -7,8 +7,10 @@
  *
  * Orders created with their final status never pass through woocommerce_order_status_changed (an
  * order created in the admin, through the REST API, by the checkout): their creation paths are
- * hooked too. A new order is reported once saved whole (woocommerce_new_order fires before its
- * items are saved).
+ * hooked too. An order created in the request is reported when the request ends, or when a
+ * creation path says it is complete: WooCommerce saves a new order, and fires its status hooks,
+ * before its totals are computed (calculate_totals() saves halfway), and the core keeps the
+ * payload of the first report that qualifies.
  *
  * A change to a cancelling status may need the POS (to cancel an order already there): it is
  * reported from a background action instead.
@@ -23,7 +25,10 @@ use ShopcaisseSync\Plugin\Settings\Options;
 
 final class OrderHooks
 {
-    /** @var array<int,true> orders created in this request, reported once saved */
+    /** The action that reports the orders created so far in the request (also run at shutdown). */
+    public const FLUSH_ACTION = 'shopcaisse_sync_flush_orders';
+
+    /** @var array<int,true> orders created in this request, reported when it ends */
     private array $created = [];
 
     public function __construct(private readonly OrderSync $orders)
@@ -34,11 +39,12 @@ final class OrderHooks
     {
         add_action('woocommerce_order_status_changed', [$this, 'status_changed'], 20, 4);
         add_action('woocommerce_new_order', [$this, 'new_order'], 20, 1);
-        add_action('woocommerce_after_order_object_save', [$this, 'order_saved'], 20, 1);
-        add_action('woocommerce_store_api_checkout_order_processed', [$this, 'report'], 20, 1);
+        add_action('woocommerce_store_api_checkout_order_processed', [$this, 'created'], 20, 1);
         add_action('woocommerce_checkout_order_processed', [$this, 'checkout_order_processed'], 20, 3);
-        add_action('woocommerce_rest_insert_shop_order_object', [$this, 'report'], 20, 1);
+        add_action('woocommerce_rest_insert_shop_order_object', [$this, 'created'], 20, 1);
         add_action('woocommerce_process_shop_order_meta', [$this, 'admin_order_saved'], 100, 1);
+        add_action('shutdown', [$this, 'flush'], 5);
+        add_action(self::FLUSH_ACTION, [$this, 'flush']);
         add_action(OrderSync::PUSH_ACTION, [$this->orders, 'runPushAction']);
         add_action(OrderSync::CHANGED_ACTION, [$this, 'changed_action'], 10, 2);
     }
@@ -53,9 +59,10 @@ final class OrderHooks
         $this->created[$id] = true;
     }
 
-    public function order_saved(mixed $order): void
+    /** A creation path is done with the order: it is whole, report it now. */
+    public function created(mixed $order): void
     {
-        if ($order instanceof \WC_Order && isset($this->created[$order->get_id()])) {
+        if ($order instanceof \WC_Order) {
             unset($this->created[$order->get_id()]);
             $this->report($order);
         }
@@ -63,12 +70,22 @@ final class OrderHooks
 
     public function checkout_order_processed(mixed $id, mixed $posted = null, mixed $order = null): void
     {
-        $this->report($order instanceof \WC_Order ? $order : wc_get_order((int) $id));
+        $this->created($order instanceof \WC_Order ? $order : wc_get_order((int) $id));
     }
 
     public function admin_order_saved(mixed $id): void
     {
-        $this->report(wc_get_order((int) $id));
+        $this->created(wc_get_order((int) $id));
+    }
+
+    /** Reports the orders created in the request, as they are now. */
+    public function flush(): void
+    {
+        $created = array_keys($this->created);
+        $this->created = [];
+        foreach ($created as $id) {
+            $this->report(wc_get_order($id));
+        }
     }
 
     public function changed_action(mixed $orderId = 0, mixed $status = ''): void
@@ -79,8 +96,8 @@ final class OrderHooks
     /** Hands an order's current status to the core; never lets a failure reach the shopper. */
     public function report(mixed $order, ?string $status = null): void
     {
-        if (!$order instanceof \WC_Order || $order->get_id() <= 0) {
-            return;
+        if (!$order instanceof \WC_Order || $order->get_id() <= 0 || isset($this->created[$order->get_id()])) {
+            return; // a new order is reported whole, by flush() or its creation path
         }
         $status = self::statusKey($status ?? $order->get_status());
         if (in_array($status, self::cancelStatuses(), true)) {
