@@ -96,6 +96,16 @@ trait OrderFixtures
         do_action(OrderSync::PUSH_ACTION);
     }
 
+    /** Runs the pending actions of a hook as Action Scheduler's queue runner does. */
+    protected function runScheduled(string $hook): int
+    {
+        $ids = as_get_scheduled_actions(['hook' => $hook, 'group' => OrderSync::GROUP, 'status' => \ActionScheduler_Store::STATUS_PENDING], 'ids');
+        foreach ($ids as $id) {
+            \ActionScheduler::runner()->process_action($id);
+        }
+        return count($ids);
+    }
+
     protected function pushScheduled(): bool
     {
         return (bool) as_has_scheduled_action(OrderSync::PUSH_ACTION, [], OrderSync::GROUP);

@@ -48,7 +48,7 @@ final class OrdersToPosTest extends PluginTestCase
         do_action('woocommerce_order_status_changed', $order->get_id(), 'processing', 'completed', $order);
         $this->assertSame(1, $this->plugin()->engines->engine()->listOutbox([])['total']);
 
-        $this->runPushAction();
+        $this->assertSame(1, $this->runScheduled(OrderSync::PUSH_ACTION), 'one action for the order');
         $this->runPushAction();
         $held = $this->posOrders($this->reference($order));
         $this->assertCount(1, $held, 'the sandbox holds the order once');
@@ -269,7 +269,7 @@ final class OrdersToPosTest extends PluginTestCase
         $this->assertSame(0, $this->apiRequests(), 'no HTTP call in the request that cancelled it');
         $this->assertTrue((bool) as_has_scheduled_action(OrderSync::CHANGED_ACTION, ['order_id' => $order->get_id(), 'status' => 'cancelled'], OrderSync::GROUP));
 
-        do_action(OrderSync::CHANGED_ACTION, $order->get_id(), 'cancelled');
+        $this->assertSame(1, $this->runScheduled(OrderSync::CHANGED_ACTION));
         $this->assertSame('cancelled', $this->posOrders($this->reference($order))[0]['status']);
         $this->assertSame('cancelled', $this->state($order)['state']);
         $this->assertStringContainsString('cancelled in the POS', implode("\n", $this->notes($order)));
@@ -299,5 +299,29 @@ final class OrdersToPosTest extends PluginTestCase
         $this->assertCount(1, $this->posOrders($this->reference($order)));
         $this->expectException(\RuntimeException::class);
         $commands->push_order(['999999999']);
+    }
+
+    public function test_the_box_is_on_the_order_screen_of_both_storages_and_its_script_too(): void
+    {
+        $this->configureOrders();
+        $cup = $this->product('Tasse à café', '9.90', self::CUP);
+        $order = $this->paidOrder([[$cup, 1]]);
+        $this->loginAsShopManager();
+        global $wp_meta_boxes;
+        $screen = \Automattic\WooCommerce\Utilities\OrderUtil::custom_orders_table_usage_is_enabled() ? wc_get_page_screen_id('shop-order') : 'shop_order';
+        set_current_screen($screen);
+        do_action('add_meta_boxes', $screen, $order);
+        $this->assertArrayHasKey('shopcaisse-sync-order', $wp_meta_boxes[$screen]['side']['high']);
+        $box = $wp_meta_boxes[$screen]['side']['high']['shopcaisse-sync-order'];
+        ob_start();
+        // The posts editor hands the box a WP_Post, the HPOS screen the order itself.
+        call_user_func($box['callback'], $screen === 'shop_order' ? get_post($order->get_id()) : $order);
+        $html = (string) ob_get_clean();
+        $this->assertStringContainsString('Importer sur Shopcaisse', $html);
+        $this->assertStringContainsString('data-order="' . $order->get_id() . '"', $html);
+        do_action('admin_enqueue_scripts', 'post.php');
+        $this->assertTrue(wp_script_is('shopcaisse-sync-order', 'enqueued'));
+        $script = (string) file_get_contents(dirname(__DIR__, 3) . '/wp-plugin/shopcaisse-sync/assets/order.js');
+        $this->assertStringNotContainsString('innerHTML', $script);
     }
 }
