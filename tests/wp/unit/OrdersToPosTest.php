@@ -116,6 +116,14 @@ final class OrdersToPosTest extends PluginTestCase
         $this->assertSame(4980, (int) round($this->posOrders($this->reference($order))[0]['total'] * 100));
     }
 
+    public function test_a_shop_not_set_up_yet_queues_nothing_and_writes_no_note(): void
+    {
+        $plate = $this->product('Assiette plate', '24.90');
+        $order = $this->paidOrder([[$plate, 1]]);
+        $this->assertSame('', $this->state($order)['state']);
+        $this->assertSame([], array_filter($this->notes($order), static fn ($n) => str_starts_with($n, 'Shopcaisse')));
+    }
+
     public function test_the_button_pushes_now_and_a_second_click_creates_no_second_pos_order(): void
     {
         $this->configureOrders(['auto_orders' => false]);

@@ -14,6 +14,10 @@
  *
  * A change to a cancelling status may need the POS (to cancel an order already there): it is
  * reported from a background action instead.
+ *
+ * With "Automatic order push" off, or before an access key is saved, the hooks queue nothing (the
+ * order button still sends an order); cancellations are still reported, so an order sent by hand
+ * and cancelled later is cancelled in the POS.
  */
 
 declare(strict_types=1);
@@ -104,7 +108,7 @@ final class OrderHooks
             $this->orders->scheduleChanged($order->get_id(), $status);
             return;
         }
-        if (!Options::get('auto_orders')) {
+        if (!Options::get('auto_orders') || !Options::hasToken()) {
             return;
         }
         try {
