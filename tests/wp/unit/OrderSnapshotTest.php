@@ -77,7 +77,8 @@ final class OrderSnapshotTest extends PluginTestCase
         add_filter('woocommerce_stock_amount', 'floatval');
         try {
             $tshirt = $this->variation('25.00');
-            $coffee = $this->product('Café en grains', '32.50');
+            $this->plugin()->engines->engine()->link(self::TSHIRT_M, $tshirt->get_id());
+            $coffee = $this->product('Café en grains', '32.50', self::COFFEE);
             self::coupon('bienvenue10', 'percent', 10);
             $order = $this->paidOrder([[$tshirt, 2], [$coffee, 0.355]], 'processing', static function (\WC_Order $order) {
                 self::shipping($order);
@@ -107,6 +108,8 @@ final class OrderSnapshotTest extends PluginTestCase
         $this->assertSame(4500, $shirt['total_ttc'], '10 % off 50.00 €');
         $this->assertSame(500, $shirt['discount_ttc']);
         $this->assertSame('0.355', $grams['quantity']);
+        $this->assertSame(3250, $grams['unit_price_ttc'], 'the listed price per kg, not 11.53 € / 0.355');
+        $this->assertSame(1039, $grams['total_ttc']);
         $this->assertNull($grams['variation_id']);
         $this->assertSame(['Colissimo'], array_column($snapshot['shipping'], 'name'));
         $this->assertSame(490, $snapshot['shipping'][0]['total_ttc'], '4.08 € + 20 % VAT, as WooCommerce rounded it');
@@ -120,6 +123,14 @@ final class OrderSnapshotTest extends PluginTestCase
         $lines = array_sum(array_column($snapshot['lines'], 'total_ttc')) + 490 + 150;
         $this->assertSame(OrderSnapshot::cents($order->get_total()), $snapshot['total_ttc']);
         $this->assertLessThanOrEqual(2, abs($lines - $snapshot['total_ttc']), 'the lines make the total up to WooCommerce\'s own rounding');
+
+        // And the POS is handed exactly that: the weighed line by the kilo, the total to the cent.
+        $this->runPushAction();
+        $held = $this->posOrders($this->reference($order));
+        $this->assertCount(1, $held, wp_json_encode(\ShopcaisseSync\Plugin\Orders\OrderStates::stored(wc_get_order($order->get_id()))));
+        $this->assertSame($snapshot['total_ttc'], (int) round($held[0]['total'] * 100));
+        $weighed = array_values(array_filter($held[0]['lines'], static fn ($l) => $l['item'] === self::COFFEE))[0];
+        $this->assertSame([0.355, 3250], [$weighed['quantity'], (int) round($weighed['unitPrice'] * 100)]);
     }
 
     public function test_the_pos_receives_the_total_paid_to_the_cent_with_the_customer_found_by_email(): void

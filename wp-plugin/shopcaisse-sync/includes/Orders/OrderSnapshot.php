@@ -58,10 +58,31 @@ final class OrderSnapshot
             'variation_id' => $variation > 0 ? $variation : null,
             'name' => wp_strip_all_tags((string) $item->get_name()),
             'quantity' => self::quantity($quantity),
-            'unit_price_ttc' => $quantity > 0 ? (int) round($before / $quantity) : null,
+            'unit_price_ttc' => self::unitPrice($item, $quantity, $before),
             'total_ttc' => $paid,
             'discount_ttc' => max(0, $before - $paid),
         ];
+    }
+
+    /**
+     * The unit price, tax included, in cents. WooCommerce keeps only line amounts, each rounded
+     * to the cent: 0.355 kg at 32.50 € stores 11.53 €, which gives back 32.48 €/kg. The product's
+     * listed price is taken instead when it makes the line's amount to the cent; otherwise (the
+     * price changed since) the line's amount divided by the quantity.
+     */
+    private static function unitPrice(\WC_Order_Item_Product $item, float $quantity, int $before): ?int
+    {
+        if ($quantity <= 0) {
+            return null;
+        }
+        $product = $item->get_product();
+        if ($product instanceof \WC_Product && $product->get_price() !== '') {
+            $listed = self::cents(wc_get_price_including_tax($product));
+            if (abs($listed * $quantity - $before) <= 1) {
+                return $listed;
+            }
+        }
+        return (int) round($before / $quantity);
     }
 
     /** @return array{first_name:string,last_name:string,email:?string,phone:?string} */
