@@ -41,6 +41,15 @@ final class LogsTabTest extends PluginTestCase
         return [$pushed, $blocked];
     }
 
+    /** Reports $count paid orders without any line: each is queued blocked and logs one warning. */
+    private static function emptyOrders(\ShopcaisseSync\Engine $engine, int $firstId, int $count): void
+    {
+        for ($id = 1; $id <= $count; $id++) {
+            $engine->orderChanged(['wc_order_id' => $firstId + $id, 'number' => (string) $id, 'status' => 'processing',
+                'created_at_ms' => 1785578400000, 'currency' => 'EUR', 'lines' => [], 'total_ttc' => 0]);
+        }
+    }
+
     public function test_the_filters_narrow_the_rows_by_level_operation_order_and_date(): void
     {
         [$pushed, $blocked] = $this->twoOrders();
@@ -75,11 +84,7 @@ final class LogsTabTest extends PluginTestCase
     {
         $this->configureOrders();
         $engine = $this->plugin()->engines->engine();
-        // 120 rows: each order queued blocked (no product line) logs one warning.
-        for ($id = 1; $id <= 120; $id++) {
-            $engine->orderChanged(['wc_order_id' => 900000 + $id, 'number' => (string) $id, 'status' => 'processing',
-                'created_at_ms' => 1785578400000, 'currency' => 'EUR', 'lines' => [], 'total_ttc' => 0]);
-        }
+        self::emptyOrders($engine, 900000, 120);
         $this->loginAsShopManager();
         $first = $this->render(['operation' => 'order_queue']);
         $this->assertSame(LogsTab::PER_PAGE, substr_count($first, '<tr class="scs-log-'));
@@ -135,5 +140,18 @@ final class LogsTabTest extends PluginTestCase
         $this->assertSame(['level' => '', 'operation' => '', 'order' => '', 'product' => '', 'from' => '', 'to' => ''], $filters);
         $html = $this->render(['product' => '"><img src=x onerror=alert(1)>']);
         $this->assertStringNotContainsString('<img src=x', $html);
+    }
+
+    public function test_retention_follows_the_settings(): void
+    {
+        $this->configureOrders(['log_max_rows' => 100]);
+        $engine = $this->plugin()->engines->engine();
+        self::emptyOrders($engine, 800000, 300);
+        // The core prunes beyond the setting every 256 rows written: never the 300 rows written.
+        $total = $engine->queryLogs([])['total'];
+        $this->assertLessThan(300, $total);
+        $this->assertLessThanOrEqual(100 + 256, $total);
+        $this->loginAsShopManager();
+        $this->assertStringContainsString('the newest 100 rows, for 30 days', $this->render([]));
     }
 }
