@@ -283,6 +283,22 @@ final class OrdersToPosTest extends PluginTestCase
         $this->assertStringContainsString('cancelled in the POS', implode("\n", $this->notes($order)));
     }
 
+    public function test_an_order_cancelled_then_reopened_before_the_background_runs_stays_in_the_pos(): void
+    {
+        $this->configureOrders();
+        $plate = $this->product('Assiette plate', '24.90', self::PLATE);
+        $order = $this->paidOrder([[$plate, 1]]);
+        $this->runPushAction();
+        $order = wc_get_order($order->get_id());
+        $order->set_status('cancelled');
+        $order->save();
+        $order->set_status('processing');
+        $order->save();
+        $this->runScheduled(OrderSync::CHANGED_ACTION);
+        $this->assertNotSame('cancelled', $this->posOrders($this->reference($order))[0]['status']);
+        $this->assertSame('pushed', $this->state($order)['state']);
+    }
+
     public function test_the_orders_url_records_what_it_delivered_on_the_orders(): void
     {
         $this->configureOrders();

@@ -50,7 +50,7 @@ final class OrderHooks
         add_action('shutdown', [$this, 'flush'], 5);
         add_action(self::FLUSH_ACTION, [$this, 'flush']);
         add_action(OrderSync::PUSH_ACTION, [$this->orders, 'runPushAction']);
-        add_action(OrderSync::CHANGED_ACTION, [$this, 'changed_action'], 10, 2);
+        add_action(OrderSync::CHANGED_ACTION, [$this, 'changed_action'], 10, 1);
     }
 
     public function status_changed(int $id, string $from, string $to, mixed $order = null): void
@@ -92,9 +92,9 @@ final class OrderHooks
         }
     }
 
-    public function changed_action(mixed $orderId = 0, mixed $status = ''): void
+    public function changed_action(mixed $orderId = 0): void
     {
-        $this->orders->runChangedAction((int) $orderId, (string) $status);
+        $this->orders->runChangedAction((int) $orderId);
     }
 
     /** Hands an order's current status to the core; never lets a failure reach the shopper. */

@@ -126,11 +126,15 @@ final class OrderSync
         } while ((int) ($answer['claimed'] ?? 0) >= self::BATCH && microtime(true) < $deadline);
     }
 
-    public function runChangedAction(int $orderId, string $status): void
+    /**
+     * Reports the order's status as it is now, not as it was when the action was scheduled: an
+     * order cancelled then set back to processing meanwhile must not be cancelled in the POS.
+     */
+    public function runChangedAction(int $orderId): void
     {
         $order = wc_get_order($orderId);
         if ($order instanceof \WC_Order) {
-            $this->changed($order, $status);
+            $this->changed($order);
         }
     }
 }
