@@ -64,11 +64,19 @@ final class OrdersList
     public static function cell(\WC_Order $order): string
     {
         $stored = OrderStates::stored($order);
-        $html = '<mark class="scs-pos-state scs-pos-state-' . esc_attr($stored['state'] ?: 'none') . '"';
+        // WooCommerce's own status pills: green in the POS, orange on the way, red when stuck.
+        $pill = match ($stored['state']) {
+            'pushed' => 'status-processing',
+            'queued', 'sending' => 'status-on-hold',
+            'failed', 'blocked' => 'status-failed',
+            'cancelled' => 'status-cancelled',
+            default => 'status-pending',
+        };
+        $html = '<mark class="order-status ' . $pill . ' scs-pos-state scs-pos-state-' . esc_attr($stored['state'] ?: 'none') . '"';
         if ($stored['problem'] !== '') {
             $html .= ' title="' . esc_attr($stored['problem']) . '"';
         }
-        $html .= '>' . esc_html(OrderStates::label($stored['state'])) . '</mark>';
+        $html .= '><span>' . esc_html(OrderStates::label($stored['state'])) . '</span></mark>';
         if ($stored['pos_order_id'] !== '') {
             $html .= '<br /><small><code>' . esc_html($stored['pos_order_id']) . '</code></small>';
         } elseif ($stored['problem'] !== '') {
