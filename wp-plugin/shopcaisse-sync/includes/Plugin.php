@@ -81,7 +81,7 @@ final class Plugin
         $orders = __('It comes with the orders part of the plugin.', 'shopcaisse-sync');
         return [
             'configuration' => new ConfigurationsTab($this->engines),
-            'orders' => new UpcomingTab(__('Commande', 'shopcaisse-sync'), __('Which order statuses send an order to the POS, the order prefix and the payment type.', 'shopcaisse-sync'), $orders),
+            'orders' => new UpcomingTab(_x('Order', 'settings tab', 'shopcaisse-sync'), __('Which order statuses send an order to the POS, the order prefix and the payment type.', 'shopcaisse-sync'), $orders),
             'pos-products' => new UpcomingTab(__('Shopcaisse products', 'shopcaisse-sync'), __('The Shopcaisse catalog, with import and link to WooCommerce products.', 'shopcaisse-sync'), $products),
             'shop-products' => new UpcomingTab(__('WooCommerce products', 'shopcaisse-sync'), __('Every WooCommerce product with its sync state, the ones on sale but not linked first.', 'shopcaisse-sync'), $products),
             'variations' => new UpcomingTab(__('Variation associations', 'shopcaisse-sync'), __('Each variable product\'s Shopcaisse declinations against its variations.', 'shopcaisse-sync'), $products),
