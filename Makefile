@@ -26,7 +26,7 @@ export WP_BUNDLE WP_TESTS_BUNDLE WP_LANGUAGES_BUNDLE
 
 .PHONY: i18n
 .PHONY: help deps build build-ext build-ffi build-sandbox test test-rust test-php test-php-ext \
-        test-php-ffi test-wp check-ffi-symbols demo sandbox bench fmt clean
+        test-php-ffi test-wp check-ffi-symbols dist demo sandbox bench fmt clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
@@ -69,6 +69,9 @@ test-php-ffi: build-ffi build-sandbox ## The PHP contract suite on the FFI libra
 
 test-wp: build build-sandbox ## The plugin in real WordPress + WooCommerce on MariaDB (both backends, HPOS on and off), then the browser tests; needs WP_BUNDLE and WP_TESTS_BUNDLE
 	PHP=$(PHP) PHPUNIT=$(PHPUNIT) bash scripts/wp/test-tier.sh
+
+dist: build ## The installable plugin: dist/shopcaisse-sync-<version>.zip (plugin, shim, both libraries, php.ini lines)
+	PHP=$(PHP) bash scripts/dist.sh
 
 demo: build build-sandbox ## Load the library both ways in php-cli, then walk through the engine against the sandbox
 	@SCS_FFI_LIB=$(CURDIR)/$(FFI_LIB) $(PHP_FFI) demo/demo.php ffi
