@@ -13,6 +13,7 @@ packages=(
   php8.2-mysql php8.2-curl php8.2-gd php8.2-intl php8.2-zip
   mariadb-server mariadb-client
   chromium fonts-noto-color-emoji
+  apache2 php8.2-fpm                                                # the ZIP on real hosts
 )
 
 missing=()
