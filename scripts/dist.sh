@@ -23,6 +23,10 @@ cp "$ffi" "$stage/lib/ffi/libshopcaisse_sync.so"
 
 # What the extension was built for, read from the library itself.
 built_for=$("$PHP" -d "extension=$PWD/$ext" -r '$d = (new ShopcaisseSync\Engine([], sys_get_temp_dir()))->diagnostics(); echo $d["built_for_php"] ?? "unknown";')
+# The same facts as data, beside the library: the plugin compares them with the running PHP and
+# explains a mismatch instead of suggesting a line that cannot work.
+"$PHP" -d "extension=$PWD/$ext" -r '$d = (new ShopcaisseSync\Engine([], sys_get_temp_dir()))->diagnostics();
+  echo json_encode(["php" => $d["built_for_php"], "zts" => $d["built_for_zts"], "debug" => $d["built_for_debug"]], JSON_PRETTY_PRINT), "\n";' > "$stage/lib/ext/build.json"
 cat > "$stage/php-ini.txt" <<TXT
 Shopcaisse Sync $version: what the host's PHP needs (one of the two).
 
