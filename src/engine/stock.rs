@@ -15,8 +15,8 @@ use crate::state::{
 };
 use crate::sync::{
     order_quantities, plan_stock_reserving, release_of, released_by_drop, reserved_quantities,
-    stock_items_of, Catalog, DropEvidence, InflightLine, InflightOrder, Link, Links, Release,
-    StockMovedAt, Whereabouts,
+    stock_items_of, taken_from_drops, Catalog, DropEvidence, InflightLine, InflightOrder, Link,
+    Links, Release, StockMovedAt, Whereabouts,
 };
 use crate::Result;
 use serde::Deserialize;
@@ -178,7 +178,11 @@ impl Engine {
             .into_iter()
             .map(|a| (a.item.clone(), a))
             .collect();
-        let evidence = self.drop_evidence(catalog, &counting, &anchors, &stock_now, now);
+        // What orders released just now took of the drops counts already: theirs is not
+        // another order's.
+        let taken_now = taken_from_drops(catalog, &released);
+        let evidence =
+            self.drop_evidence(catalog, &counting, &anchors, &stock_now, &taken_now, now);
         let refs: Vec<&InflightOrder> = counting.iter().collect();
         let dropped = released_by_drop(catalog, &refs, &evidence);
         if !dropped.is_empty() {
@@ -224,21 +228,12 @@ impl Engine {
                 ))
             })
             .collect();
-        // An order that leaves the POS's hands counting (absorbed, dropped, expired) takes its
-        // units from the drop of each anchor kept: whatever its own drop was, no later order
-        // can be released by it.
-        for (order, why) in &released {
-            if matches!(why, Release::Cancelled)
-                || !matches!(order.whereabouts, Whereabouts::Pos { .. })
-            {
-                continue;
-            }
-            for (item, quantity) in order_quantities(catalog, order) {
-                if let Some(anchor) = new_anchors.get_mut(&item) {
-                    anchor.released = anchor.released.saturating_add(quantity);
-                } else if anchors.contains_key(&item) && held.contains(&item) {
-                    update.anchor_releases.push((item, quantity));
-                }
+        // Anchors kept remember what the orders released this run took of their drops.
+        for (item, quantity) in taken_from_drops(catalog, &released) {
+            if let Some(anchor) = new_anchors.get_mut(&item) {
+                anchor.released = anchor.released.saturating_add(quantity);
+            } else if anchors.contains_key(&item) && held.contains(&item) {
+                update.anchor_releases.push((item, quantity));
             }
         }
         update.new_anchors = new_anchors.into_values().collect();
@@ -284,6 +279,7 @@ impl Engine {
         counting: &[InflightOrder],
         anchors: &HashMap<ItemId, StockAnchor>,
         stock_now: &HashMap<&ItemId, Quantity>,
+        taken_now: &BTreeMap<ItemId, Quantity>,
         now: i64,
     ) -> HashMap<ItemId, DropEvidence> {
         let items: BTreeSet<ItemId> = counting
@@ -325,7 +321,9 @@ impl Engine {
                     anchor_stock: anchor.stock,
                     now_stock: stock_now[&item],
                     till_sold,
-                    already_released: anchor.released,
+                    already_released: anchor
+                        .released
+                        .saturating_add(taken_now.get(&item).copied().unwrap_or_default()),
                 };
                 (item, evidence)
             })

@@ -339,6 +339,24 @@ pub fn released_by_drop(
     released
 }
 
+/// What orders that stopped counting while in the POS took of the drops since the anchors:
+/// their units, whatever the reason (absorbed, dropped, expired), but a cancellation's. Added
+/// to [`DropEvidence::already_released`], so no later order is released by their drop. When an
+/// order's stock had in fact moved before the anchor, this makes drops release less: the safe
+/// side.
+pub fn taken_from_drops<'a>(
+    catalog: &Catalog,
+    released: impl IntoIterator<Item = &'a (InflightOrder, Release)>,
+) -> BTreeMap<ItemId, Quantity> {
+    reserved_quantities(
+        catalog,
+        released
+            .into_iter()
+            .filter(|(order, why)| order.in_pos() && !matches!(why, Release::Cancelled))
+            .map(|(order, _)| order),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -567,6 +585,38 @@ mod tests {
             (id("b"), evidence("3", "2", "0", "0")),
         ]);
         assert_eq!(released_by_drop(&catalog, &counting, &ev), [1, 2, 4]);
+    }
+
+    #[test]
+    fn orders_leaving_the_pos_take_their_units_from_the_drops_but_cancelled_ones_do_not() {
+        let catalog = Catalog::new(vec![simple("a", "", 1)]);
+        let released = [
+            (
+                order(1, 0, in_pos("accepted"), &[("a", "2")]),
+                Release::Absorbed {
+                    status: "accepted".into(),
+                },
+            ),
+            (
+                order(2, 0, in_pos("not_acked"), &[("a", "1")]),
+                Release::StockDropped,
+            ),
+            (
+                order(3, 0, in_pos("cancelled"), &[("a", "4")]),
+                Release::Cancelled,
+            ),
+            (
+                order(4, 0, Whereabouts::Outbox, &[("a", "8")]),
+                Release::Expired {
+                    age_ms: 1,
+                    limit_ms: 1,
+                },
+            ),
+        ];
+        assert_eq!(
+            taken_from_drops(&catalog, &released),
+            BTreeMap::from([(id("a"), q("3"))])
+        );
     }
 
     #[test]

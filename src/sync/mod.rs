@@ -34,8 +34,8 @@ pub use import::{
 };
 pub use inflight::{
     order_quantities, pos_stage, release_of, released_by_drop, reserved_quantities, stock_items_of,
-    DropEvidence, InflightLine, InflightOrder, InflightSettings, PosStage, Release, StockMovedAt,
-    Whereabouts,
+    taken_from_drops, DropEvidence, InflightLine, InflightOrder, InflightSettings, PosStage,
+    Release, StockMovedAt, Whereabouts,
 };
 pub use matching::{
     match_items, suggest, Conflict, MatchCounts, MatchMethod, MatchPlan, MatchedBy,
