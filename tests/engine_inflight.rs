@@ -229,6 +229,26 @@ fn the_drop_of_an_acknowledged_order_does_not_release_another() {
     assert_eq!(shop.shows(MUG_WC), "1");
 }
 
+#[test]
+fn a_cancelled_order_restocked_by_woocommerce_is_written_over_again() {
+    // Two orders (1 and 2) and a till sale of 3 leave nothing to sell: the shop shows 0.
+    // WooCommerce puts 1 back when the first is cancelled; the POS can still give 2 − 2 = 0.
+    let (env, mut engine, mut shop) = mug_shop(StockMove::Acknowledgement, None);
+    let first = shop.sell(&mut engine, 1001, &[(MUG_WC, "1")]);
+    shop.sell(&mut engine, 1002, &[(MUG_WC, "2")]);
+    till_sale(&env, MUG, 3);
+    shop.run(&mut engine);
+    assert_eq!(shop.shows(MUG_WC), "0");
+    call(
+        &mut engine,
+        "orderChanged",
+        json!({"order": with_status(&first, "cancelled")}),
+    );
+    *shop.stock.get_mut(&MUG_WC).unwrap() = Quantity::pieces(1);
+    let plan = shop.run(&mut engine);
+    assert_eq!(shop.shows(MUG_WC), "0", "{plan}");
+}
+
 fn till_sale(env: &Env, item: &str, quantity: i64) {
     let (status, answer) = env.sandbox.control(
         "POST",

@@ -59,7 +59,7 @@ impl Engine {
         let state = self.state()?;
         let catalog = Catalog::new(state.catalog().all_items()?);
         let links = self.all_links()?;
-        let applied: HashMap<i64, Quantity> = state
+        let mut applied: HashMap<i64, Quantity> = state
             .stock_ledger()
             .all_applied()?
             .into_iter()
@@ -68,6 +68,17 @@ impl Engine {
         let mut settings = self.settings.stock.clone();
         settings.force = force;
         let in_flight = self.orders_in_flight(&catalog, &rows.items, read_at)?;
+        // WooCommerce put the units of a cancelled order back by itself: what was last written
+        // no longer says what it shows, so those products are written again.
+        for (order, why) in &in_flight.released {
+            if matches!(why, Release::Cancelled) {
+                for line in &order.lines {
+                    if let Some(wc_id) = links.wc_of(&line.item) {
+                        applied.remove(&wc_id);
+                    }
+                }
+            }
+        }
         let plan = plan_stock_reserving(
             &catalog,
             &links,
