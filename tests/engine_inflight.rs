@@ -249,6 +249,33 @@ fn a_cancelled_order_restocked_by_woocommerce_is_written_over_again() {
     assert_eq!(shop.shows(MUG_WC), "0", "{plan}");
 }
 
+#[test]
+fn an_order_blocked_before_it_had_lines_holds_nothing_and_never_expires_with_a_warning() {
+    let env = Env::start();
+    let mut engine = env.engine_with(json!({ "in_flight_max_age_ms": 200 }));
+    link_all(&mut engine, &[(MUG, MUG_WC)]);
+    let mut shop = Shop::new();
+    shop.run(&mut engine);
+    // Product 777 is linked to nothing: the order is queued blocked, without a payload.
+    let changed = call(
+        &mut engine,
+        "orderChanged",
+        json!({"order": order(1001, &[(777, "Inconnu", "1", 100)])}),
+    );
+    assert_eq!(changed["order"]["state"], "blocked", "{changed}");
+    let plan = shop.run(&mut engine);
+    assert_eq!(plan["in_flight"]["orders"], json!([]), "{plan}");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let plan = shop.run(&mut engine);
+    assert_eq!(plan["in_flight"]["released"], json!([]), "{plan}");
+    let logs = call(
+        &mut engine,
+        "queryLogs",
+        json!({"query": {"min_level": "warning", "operation": "stock_sync"}}),
+    );
+    assert_eq!(logs["total"], 0, "{logs}");
+}
+
 fn till_sale(env: &Env, item: &str, quantity: i64) {
     let (status, answer) = env.sandbox.control(
         "POST",

@@ -170,7 +170,11 @@ impl Engine {
             .stock_candidates(now.saturating_sub(settings.max_age_ms))?;
         let mut counting = Vec::new();
         let mut released = Vec::new();
-        for row in &candidates {
+        // An order without item lines (a blocked one keeps its reasons instead) holds nothing.
+        for row in candidates
+            .iter()
+            .filter(|r| !payload_lines(&r.payload).is_empty())
+        {
             let order = self.in_flight_order(row, settings.moved_at);
             match release_of(&order, &settings, now) {
                 Some(why) => released.push((order, why)),
@@ -361,8 +365,9 @@ impl Engine {
                 Release::Expired { age_ms, .. } => (
                     LogLevel::Warning,
                     format!(
-                        "order {reference} held stock back for {} h without the POS saying it took                          it in; it no longer does: check the order in the POS",
-                        age_ms / 3_600_000
+                        "order {reference} held stock back for {} without the POS saying it took \
+                         it in; it no longer does: check the order in the POS",
+                        duration(*age_ms)
                     ),
                 ),
             };
@@ -465,4 +470,13 @@ fn order_json(order: &InflightOrder) -> Value {
         "pos_status": status,
         "lines": order.lines,
     })
+}
+
+/// "26 h", or "40 min" under an hour.
+fn duration(ms: i64) -> String {
+    if ms >= 3_600_000 {
+        format!("{} h", ms / 3_600_000)
+    } else {
+        format!("{} min", ms / 60_000)
+    }
 }
