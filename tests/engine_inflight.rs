@@ -276,6 +276,26 @@ fn an_order_blocked_before_it_had_lines_holds_nothing_and_never_expires_with_a_w
     assert_eq!(logs["total"], 0, "{logs}");
 }
 
+#[test]
+fn an_order_cancelled_after_the_pos_absorbed_it_has_its_restock_written_over() {
+    // The POS lowers its stock at the push and the engine knows it: the order stops counting.
+    // Cancelled later, WooCommerce and the POS both put the mug back; then the till sells one.
+    let (env, mut engine, mut shop) = mug_shop(StockMove::Creation, Some("push"));
+    let first = shop.sell(&mut engine, 1001, &[(MUG_WC, "1")]);
+    push(&mut engine);
+    shop.run(&mut engine);
+    assert_eq!(shop.shows(MUG_WC), "4");
+    call(
+        &mut engine,
+        "orderChanged",
+        json!({"order": with_status(&first, "cancelled")}),
+    );
+    *shop.stock.get_mut(&MUG_WC).unwrap() = Quantity::pieces(5);
+    till_sale(&env, MUG, 1);
+    let plan = shop.run(&mut engine);
+    assert_eq!(shop.shows(MUG_WC), "4", "{plan}");
+}
+
 fn till_sale(env: &Env, item: &str, quantity: i64) {
     let (status, answer) = env.sandbox.control(
         "POST",
