@@ -33,6 +33,9 @@ struct InFlight {
     counting: Vec<InflightOrder>,
     released: Vec<(InflightOrder, Release)>,
     update: InflightUpdate,
+    /// Items whose products WooCommerce changed by itself since the last run: the stock of
+    /// orders seen for the first time (lowered at checkout) or cancelled (put back).
+    changed_by_shop: BTreeSet<ItemId>,
 }
 
 /// The job name held runs are kept under.
@@ -68,15 +71,11 @@ impl Engine {
         let mut settings = self.settings.stock.clone();
         settings.force = force;
         let in_flight = self.orders_in_flight(&catalog, &rows.items, read_at)?;
-        // WooCommerce put the units of a cancelled order back by itself: what was last written
-        // no longer says what it shows, so those products are written again.
-        for (order, why) in &in_flight.released {
-            if matches!(why, Release::Cancelled) {
-                for line in &order.lines {
-                    if let Some(wc_id) = links.wc_of(&line.item) {
-                        applied.remove(&wc_id);
-                    }
-                }
+        // WooCommerce lowered (checkout) or put back (cancellation) these products' stock by
+        // itself: what was last written no longer says what it shows, so they are written again.
+        for item in &in_flight.changed_by_shop {
+            if let Some(wc_id) = links.wc_of(item) {
+                applied.remove(&wc_id);
             }
         }
         let plan = plan_stock_reserving(
@@ -171,12 +170,17 @@ impl Engine {
         let mut counting = Vec::new();
         let mut released = Vec::new();
         // An order without item lines (a blocked one keeps its reasons instead) holds nothing.
-        for row in candidates
+        let mut changed_by_shop = BTreeSet::new();
+        for (row, seen) in candidates
             .iter()
-            .filter(|r| !payload_lines(&r.payload).is_empty())
+            .filter(|(r, _)| !payload_lines(&r.payload).is_empty())
         {
             let order = self.in_flight_order(row, settings.moved_at);
-            match release_of(&order, &settings, now) {
+            let why = release_of(&order, &settings, now);
+            if !seen || matches!(why, Some(Release::Cancelled)) {
+                changed_by_shop.extend(order.lines.iter().map(|l| l.item.clone()));
+            }
+            match why {
                 Some(why) => released.push((order, why)),
                 None => counting.push(order),
             }
@@ -257,6 +261,7 @@ impl Engine {
             counting,
             released,
             update,
+            changed_by_shop,
         })
     }
 
