@@ -18,8 +18,25 @@ use shopcaisse_sync::engine::Engine;
 use shopcaisse_sync::model::Quantity;
 use shopcaisse_sync::sandbox::{OrderStock, StockMove};
 
-/// The mug (pieces, POS 6) and the coffee (kg to the gram, POS 12.345).
-const ITEMS: [(&str, i64); 2] = [(MUG, 601), (COFFEE, 602)];
+/// The mug (pieces, POS 6), the coffee (kg to the gram, POS 12.345), the bowl (pieces, POS 10)
+/// and the breakfast box, a pack of 2 bowls and 0.25 kg of coffee.
+const ITEMS: [(&str, i64); 4] = [(MUG, 601), (COFFEE, 602), (BOWL, 603), (BOX, 604)];
+const COFFEE_AT: usize = 1;
+const BOX_AT: usize = 3;
+/// The box's components: (item index, thousandths per box).
+const BOX_PARTS: [(usize, i64); 2] = [(2, 2000), (COFFEE_AT, 250)];
+
+/// What `thousandths` of item `i` take from the items that carry stock.
+fn parts(i: usize, thousandths: i64) -> Vec<(usize, i64)> {
+    if i == BOX_AT {
+        BOX_PARTS
+            .iter()
+            .map(|(c, per)| (*c, per * thousandths / 1000))
+            .collect()
+    } else {
+        vec![(i, thousandths)]
+    }
+}
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -37,17 +54,17 @@ enum Op {
 
 /// An amount of item `i`: whole pieces for the mug, grams for the coffee.
 fn amount(item: usize) -> BoxedStrategy<i64> {
-    if item == 0 {
-        (1i64..=3).prop_map(|n| n * 1000).boxed()
-    } else {
+    if item == COFFEE_AT {
         (1i64..=1500).boxed()
+    } else {
+        (1i64..=3).prop_map(|n| n * 1000).boxed()
     }
 }
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        2 => (0usize..2).prop_flat_map(|i| amount(i).prop_map(move |q| Op::TillSale(i, q))),
-        4 => (0usize..2).prop_flat_map(|i| amount(i).prop_map(move |q| Op::WebOrder(i, q))),
+        2 => (0usize..4).prop_flat_map(|i| amount(i).prop_map(move |q| Op::TillSale(i, q))),
+        4 => (0usize..4).prop_flat_map(|i| amount(i).prop_map(move |q| Op::WebOrder(i, q))),
         2 => Just(Op::Push),
         2 => any::<usize>().prop_map(Op::Ack),
         1 => any::<usize>().prop_map(Op::Cancel),
@@ -85,7 +102,7 @@ struct World {
     moves_at: StockMove,
     pending_reserved: bool,
     /// WooCommerce stock per item, in thousandths.
-    shop: [i64; 2],
+    shop: [i64; 4],
     orders: Vec<WebOrder>,
 }
 
@@ -97,6 +114,7 @@ impl World {
             pending_reserved,
         });
         env.sandbox.set_stock(MUG, Quantity::pieces(6));
+        env.sandbox.set_stock(BOWL, Quantity::pieces(10));
         let mut engine = env.engine_with(json!({ "stock_moved_at": setting }));
         link_all(&mut engine, &ITEMS);
         let mut world = World {
@@ -104,7 +122,7 @@ impl World {
             engine,
             moves_at,
             pending_reserved,
-            shop: [0, 0],
+            shop: [0; 4],
             orders: Vec::new(),
         };
         world.stock_run();
@@ -128,28 +146,42 @@ impl World {
         );
     }
 
-    /// What the POS has available of item `i` minus the web quantities it has not absorbed,
-    /// as the shop would show it (whole mugs, never below zero).
-    fn bound(&self, i: usize) -> i64 {
+    /// What the POS has available of stock item `i` minus the web quantities it has not
+    /// absorbed (packs through their components), in thousandths, never below zero.
+    fn raw(&self, i: usize) -> i64 {
         let stock = self.env.sandbox.stock(ITEMS[i].0).unwrap().thousandths();
-        let live = self.orders.iter().filter(|o| o.item == i && !o.cancelled);
-        let unabsorbed: i64 = live
-            .clone()
-            .filter(|o| !o.moved)
-            .map(|o| o.thousandths)
-            .sum();
+        let taken = |o: &&WebOrder| -> i64 {
+            parts(o.item, o.thousandths)
+                .iter()
+                .filter(|(c, _)| *c == i)
+                .map(|(_, q)| q)
+                .sum()
+        };
+        let live = self.orders.iter().filter(|o| !o.cancelled);
+        let unabsorbed: i64 = live.clone().filter(|o| !o.moved).map(|o| taken(&o)).sum();
         let reserved: i64 = if self.pending_reserved {
             live.filter(|o| o.pushed && !o.moved)
-                .map(|o| o.thousandths)
+                .map(|o| taken(&o))
                 .sum()
         } else {
             0
         };
-        let available = (stock - reserved - unabsorbed).max(0);
-        if i == 0 {
-            available / 1000 * 1000
-        } else {
-            available
+        (stock - reserved - unabsorbed).max(0)
+    }
+
+    /// That figure as the shop would show it: whole pieces, grams, whole boxes.
+    fn bound(&self, i: usize) -> i64 {
+        match i {
+            BOX_AT => {
+                BOX_PARTS
+                    .iter()
+                    .map(|(c, per)| self.raw(*c) / per)
+                    .min()
+                    .unwrap()
+                    * 1000
+            }
+            COFFEE_AT => self.raw(i),
+            _ => self.raw(i) / 1000 * 1000,
         }
     }
 
