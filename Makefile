@@ -26,7 +26,7 @@ export WP_BUNDLE WP_TESTS_BUNDLE WP_LANGUAGES_BUNDLE
 
 .PHONY: i18n
 .PHONY: help deps build build-ext build-ffi build-sandbox test test-rust test-php test-php-ext \
-        test-php-ffi test-wp check-ffi-symbols demo sandbox bench fmt clean
+        test-php-ffi test-wp test-browser test-hosts check-ffi-symbols dist demo sandbox bench fmt clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
@@ -48,7 +48,7 @@ build-ffi: deps ## Build the portable FFI library (target/ffi)
 build-sandbox: ## Build the Shopcaisse sandbox server
 	CARGO_TARGET_DIR=target/sandbox $(CARGO) build --release --locked --no-default-features --features sandbox --bin shopcaisse-sandbox
 
-test: deps build test-rust check-ffi-symbols test-php test-wp ## Everything CI runs: Rust tests, the PHP suite on both backends, the WordPress tier
+test: deps build test-rust check-ffi-symbols test-php test-wp test-hosts ## Everything CI runs: Rust tests, the PHP suite on both backends, the WordPress tier, the ZIP on Apache hosts
 
 test-rust: ## Rust unit and integration tests (the sandbox runs in-process on loopback)
 	CARGO_TARGET_DIR=target/ffi $(CARGO) test --locked --no-default-features --features sandbox
@@ -69,6 +69,15 @@ test-php-ffi: build-ffi build-sandbox ## The PHP contract suite on the FFI libra
 
 test-wp: build build-sandbox ## The plugin in real WordPress + WooCommerce on MariaDB (both backends, HPOS on and off), then the browser tests; needs WP_BUNDLE and WP_TESTS_BUNDLE
 	PHP=$(PHP) PHPUNIT=$(PHPUNIT) bash scripts/wp/test-tier.sh
+
+test-browser: build build-sandbox ## Only the browser tests of the admin screens (part of test-wp); needs WP_BUNDLE
+	bash scripts/wp/browser-tests.sh
+
+test-hosts: dist build-sandbox ## The ZIP installed through WordPress's upload path, then run under Apache + php-fpm with the extension, with FFI, and with neither; needs WP_BUNDLE
+	PHP=$(PHP) bash scripts/wp/host-tests.sh
+
+dist: build ## The installable plugin: dist/shopcaisse-sync-<version>.zip (plugin, shim, both libraries, php.ini lines)
+	PHP=$(PHP) bash scripts/dist.sh
 
 demo: build build-sandbox ## Load the library both ways in php-cli, then walk through the engine against the sandbox
 	@SCS_FFI_LIB=$(CURDIR)/$(FFI_LIB) $(PHP_FFI) demo/demo.php ffi

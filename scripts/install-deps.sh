@@ -8,11 +8,12 @@ packages=(
   libclang-dev clang                                                # bindgen, used by ext-php-rs
   phpunit                                                           # the PHP contract suite
   gettext                                                           # msgfmt: checks and compiles translations
-  make pkg-config
+  make pkg-config zip unzip
   # The WordPress tier: WordPress's PHP needs, its database, the browser for the admin tests
   php8.2-mysql php8.2-curl php8.2-gd php8.2-intl php8.2-zip
   mariadb-server mariadb-client
   chromium fonts-noto-color-emoji
+  apache2 php8.2-fpm                                                # the ZIP on real hosts
 )
 
 missing=()

@@ -150,7 +150,21 @@ final class Engine
     /** Deletes every log row. */
     public function purgeLogs(): array {}
 
-    /** Reads the store's stock and plans the writes for linked products (force: apply a held-back mass drop). */
+    /**
+     * Reads the store's stock and plans the writes for linked products (force: apply a held-back mass drop).
+     * Units of web orders the POS has not absorbed yet are subtracted: `reserved_in_flight` lists them per
+     * stock item, `in_flight` the orders still counted and those released by this run (with the reason).
+     *
+     * @return array{writes:list<array{wc_id:int,item:string,quantity:string,previous:?string,
+     *                                  sellable_units:int,weighed:bool,reserved_in_flight:string}>,
+     *               unchanged:int,held:?array,would_write:int,problems:list<array>,counts:array,
+     *               reserved_in_flight:list<array{item:string,wc_id:?int,quantity:string}>,
+     *               run_id:string,held_run_id:?int,listing_problems:list<array>,
+     *               in_flight:array{orders:list<array{wc_order_id:int,external_reference:string,
+     *                                                 queued_at_ms:int,where:string,pos_status:?string,
+     *                                                 lines:list<array{item:string,quantity:string}>}>,
+     *                               released:list<array>}}
+     */
     public function planStock(bool $force): array {}
 
     /** Records the stock PHP wrote: a list of [wc_id, quantity]. */

@@ -14,6 +14,14 @@ DB_PORT=${WP_DB_PORT:-33306}
 DB_USER=scs
 DB_PASSWORD=scs-test-password
 
+# Ends the calling script, saying so in one line, when WP_BUNDLE is not given.
+wp_skip_without_bundle() {
+  if [ -z "${WP_BUNDLE:-}" ]; then
+    echo "$1 skipped: set WP_BUNDLE (WordPress 6.9 with WooCommerce 9.9.5 in wp-content/plugins, an archive or a folder) to run them."
+    exit 0
+  fi
+}
+
 # Extracts an archive, or copies a folder, into $2 unless the same source is already there.
 wp_unpack() {
   local source=$1 dest=$2 stamp

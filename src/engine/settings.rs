@@ -168,6 +168,23 @@ fn stock_settings(reader: &Reader<'_>) -> Result<StockSettings> {
     if let Some(percent) = reader.integer("min_answer_percent", 0, 100)? {
         stock.min_answer_percent = percent as u32;
     }
+    // When the POS lowers its own stock for a pushed web order (until then the order's units
+    // are subtracted from the POS figure). If the POS also counts pending orders in
+    // reservedForCustomers, both are subtracted for a while: the shop sells too little, never
+    // too much.
+    if let Some(moved_at) = reader.parsed("stock_moved_at")? {
+        stock.in_flight.moved_at = moved_at;
+    }
+    if let Some(hours) = reader.integer("in_flight_max_hours", 1, 24 * 30)? {
+        stock.in_flight.max_age_ms = hours * 3_600_000;
+    }
+    // Hidden, for tests only: the time limit in milliseconds.
+    if let Some(ms) = reader
+        .integer("in_flight_max_age_ms", 1, i64::MAX)?
+        .filter(|_| reader.boolean("test_hooks").ok().flatten() == Some(true))
+    {
+        stock.in_flight.max_age_ms = ms;
+    }
     Ok(stock)
 }
 
@@ -329,6 +346,24 @@ mod tests {
         assert_eq!(s.matching_method, MatchMethod::Barcode);
         assert!(Settings::from_json(&json!({"matching_method": "psychic"})).is_err());
         assert!(Settings::from_json(&json!({"status_map": {"x": "maybe"}})).is_err());
+    }
+
+    #[test]
+    fn in_flight_settings_default_to_acknowledgement_and_a_day() {
+        use crate::sync::StockMovedAt;
+        let s = Settings::from_json(&json!([])).unwrap();
+        assert_eq!(s.stock.in_flight.moved_at, StockMovedAt::Acknowledgement);
+        assert_eq!(s.stock.in_flight.max_age_ms, 24 * 3_600_000);
+        let s = Settings::from_json(&json!({"stock_moved_at": "finalisation",
+                                            "in_flight_max_hours": "48"}))
+        .unwrap();
+        assert_eq!(s.stock.in_flight.moved_at, StockMovedAt::Finalisation);
+        assert_eq!(s.stock.in_flight.max_age_ms, 48 * 3_600_000);
+        let e = Settings::from_json(&json!({"stock_moved_at": "sometimes"})).unwrap_err();
+        assert!(e.message().contains("stock_moved_at"));
+        // The test-only limit needs the test hooks.
+        let s = Settings::from_json(&json!({"in_flight_max_age_ms": 50})).unwrap();
+        assert_eq!(s.stock.in_flight.max_age_ms, 24 * 3_600_000);
     }
 
     #[test]

@@ -2,16 +2,41 @@
 //! last written to WooCommerce, and only the changes are planned. PHP writes them, then reports
 //! back what it wrote; a crash in between only means the next run writes the same absolute
 //! values again. A run that looks like a mass drop to zero is held back and kept for a person.
+//!
+//! Web orders the POS has not absorbed yet hold their units back from the POS figure: the run
+//! gathers the outbox rows that may still count and asks the POS where each pushed one stands;
+//! `sync::inflight` decides which still count and what they reserve.
 
 use super::context::{now_ms, parse_args, to_json};
 use super::Engine;
-use crate::model::Quantity;
-use crate::state::{HeldRunResolution, LogLevel, NewLog};
-use crate::sync::{plan_stock, Catalog, Link, Links};
+use crate::model::{ItemId, Quantity, StockRow};
+use crate::state::{
+    HeldRunResolution, InflightUpdate, LogLevel, NewLog, OutboxRow, OutboxState, StockAnchor,
+};
+use crate::sync::{
+    order_quantities, plan_stock_reserving, release_of, released_by_drop, reserved_quantities,
+    stock_items_of, taken_from_drops, Catalog, DropEvidence, InflightLine, InflightOrder, Link,
+    Links, Release, StockMovedAt, Whereabouts,
+};
 use crate::Result;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Till tickets are read from this long before an anchor was taken: a clock that runs a little
+/// ahead at the till only makes the drop look smaller.
+const TICKET_MARGIN_MS: i64 = 10 * 60 * 1000;
+
+/// What the web orders in flight hold back this run, and what to remember of it.
+struct InFlight {
+    reserved: BTreeMap<ItemId, Quantity>,
+    counting: Vec<InflightOrder>,
+    released: Vec<(InflightOrder, Release)>,
+    update: InflightUpdate,
+    /// Items whose products WooCommerce changed by itself since the last run: the stock of
+    /// orders seen for the first time (lowered at checkout) or cancelled (put back).
+    changed_by_shop: BTreeSet<ItemId>,
+}
 
 /// The job name held runs are kept under.
 const STOCK_JOB: &str = "stock";
@@ -28,6 +53,8 @@ impl Engine {
         let Args { force } = parse_args("planStock", args)?;
         let run = self.run_id("stock");
         let store = self.store()?.clone();
+        // Before the read: a ticket or an order move after this instant may be in the answer.
+        let read_at = now_ms();
         let rows = self
             .client()?
             .stocks(&store)
@@ -35,7 +62,7 @@ impl Engine {
         let state = self.state()?;
         let catalog = Catalog::new(state.catalog().all_items()?);
         let links = self.all_links()?;
-        let applied: HashMap<i64, Quantity> = state
+        let mut applied: HashMap<i64, Quantity> = state
             .stock_ledger()
             .all_applied()?
             .into_iter()
@@ -43,7 +70,22 @@ impl Engine {
             .collect();
         let mut settings = self.settings.stock.clone();
         settings.force = force;
-        let plan = plan_stock(&catalog, &links, &rows.items, &applied, &settings);
+        let in_flight = self.orders_in_flight(&catalog, &rows.items, read_at)?;
+        // WooCommerce lowered (checkout) or put back (cancellation) these products' stock by
+        // itself: what was last written no longer says what it shows, so they are written again.
+        for item in &in_flight.changed_by_shop {
+            if let Some(wc_id) = links.wc_of(item) {
+                applied.remove(&wc_id);
+            }
+        }
+        let plan = plan_stock_reserving(
+            &catalog,
+            &links,
+            &rows.items,
+            &applied,
+            &in_flight.reserved,
+            &settings,
+        );
         let now = now_ms();
         let mut held_run = None;
         if let Some(reason) = &plan.held {
@@ -61,9 +103,11 @@ impl Engine {
                 .details(summary),
             );
         } else {
-            // Only an answer that is applied becomes the cached stock (admin screens, imports):
-            // a held one is suspect.
+            // Only an answer that is applied becomes the cached stock (admin screens, imports)
+            // and releases orders in flight: a held one is suspect.
             state.catalog().replace_stocks(&rows.items)?;
+            state.inflight().record(&in_flight.update, now)?;
+            self.log_releases(&in_flight.released, &run, now);
             // The runs held before are settled: applied when the merchant confirmed this one,
             // superseded when a sound answer came in by itself.
             let resolution = if force {
@@ -96,7 +140,249 @@ impl Engine {
         answer["run_id"] = json!(run);
         answer["held_run_id"] = json!(held_run);
         answer["listing_problems"] = to_json(&rows.problems)?;
+        answer["in_flight"] = json!({
+            "orders": in_flight.counting.iter().map(order_json).collect::<Vec<_>>(),
+            "released": in_flight.released.iter().map(|(order, why)| {
+                let mut out = order_json(order);
+                out["released"] = json!(why);
+                out
+            }).collect::<Vec<_>>(),
+        });
         Ok(answer)
+    }
+
+    /// The web orders that may still count, where each stands, which stop counting now and
+    /// what the others hold back. Reads the POS state of each order pushed (one request each:
+    /// an order is asked about only until it stops counting) and, when some drop may release
+    /// orders, the till's tickets since the oldest anchor.
+    fn orders_in_flight(
+        &self,
+        catalog: &Catalog,
+        rows: &[StockRow],
+        read_at: i64,
+    ) -> Result<InFlight> {
+        let settings = self.settings.stock.in_flight;
+        let state = self.state()?;
+        let now = now_ms();
+        let candidates = state
+            .outbox()
+            .stock_candidates(now.saturating_sub(settings.max_age_ms))?;
+        let mut counting = Vec::new();
+        let mut released = Vec::new();
+        // An order without item lines (a blocked one keeps its reasons instead) holds nothing.
+        let mut changed_by_shop = BTreeSet::new();
+        for (row, seen) in candidates
+            .iter()
+            .filter(|(r, _)| !payload_lines(&r.payload).is_empty())
+        {
+            let order = self.in_flight_order(row, settings.moved_at);
+            let why = release_of(&order, &settings, now);
+            if !seen || matches!(why, Some(Release::Cancelled)) {
+                changed_by_shop.extend(order.lines.iter().map(|l| l.item.clone()));
+            }
+            match why {
+                Some(why) => released.push((order, why)),
+                None => counting.push(order),
+            }
+        }
+
+        let stock_now: HashMap<&ItemId, Quantity> = rows
+            .iter()
+            .rev()
+            .map(|row| (&row.item, row.stock))
+            .collect();
+        let anchors: HashMap<ItemId, StockAnchor> = state
+            .inflight()
+            .anchors()?
+            .into_iter()
+            .map(|a| (a.item.clone(), a))
+            .collect();
+        // What orders released just now took of the drops counts already: theirs is not
+        // another order's.
+        let taken_now = taken_from_drops(catalog, &released);
+        let evidence =
+            self.drop_evidence(catalog, &counting, &anchors, &stock_now, &taken_now, now);
+        let refs: Vec<&InflightOrder> = counting.iter().collect();
+        let dropped = released_by_drop(catalog, &refs, &evidence);
+        if !dropped.is_empty() {
+            let (gone, kept): (Vec<_>, Vec<_>) = counting
+                .into_iter()
+                .partition(|o| dropped.contains(&o.wc_order_id));
+            counting = kept;
+            released.extend(gone.into_iter().map(|o| (o, Release::StockDropped)));
+        }
+
+        // Anchors: one per stock item the counting orders hold, taken from this read when new;
+        // gone once no counting order holds the item.
+        let held: BTreeSet<ItemId> = counting
+            .iter()
+            .flat_map(|o| order_quantities(catalog, o).into_keys())
+            .collect();
+        let mut update = InflightUpdate {
+            counting: counting.iter().map(|o| o.wc_order_id).collect(),
+            released: released
+                .iter()
+                .map(|(o, why)| (o.wc_order_id, why.as_str().to_owned()))
+                .collect(),
+            dropped_anchors: anchors
+                .keys()
+                .filter(|item| !held.contains(*item))
+                .cloned()
+                .collect(),
+            ..InflightUpdate::default()
+        };
+        let mut new_anchors: BTreeMap<ItemId, StockAnchor> = held
+            .iter()
+            .filter(|item| !anchors.contains_key(*item))
+            .filter_map(|item| {
+                let stock = *stock_now.get(item)?;
+                Some((
+                    item.clone(),
+                    StockAnchor {
+                        item: item.clone(),
+                        taken_at_ms: read_at,
+                        stock,
+                        released: Quantity::ZERO,
+                    },
+                ))
+            })
+            .collect();
+        // Anchors kept remember what the orders released this run took of their drops.
+        for (item, quantity) in taken_from_drops(catalog, &released) {
+            if let Some(anchor) = new_anchors.get_mut(&item) {
+                anchor.released = anchor.released.saturating_add(quantity);
+            } else if anchors.contains_key(&item) && held.contains(&item) {
+                update.anchor_releases.push((item, quantity));
+            }
+        }
+        update.new_anchors = new_anchors.into_values().collect();
+        Ok(InFlight {
+            reserved: reserved_quantities(catalog, &counting),
+            counting,
+            released,
+            update,
+            changed_by_shop,
+        })
+    }
+
+    /// One outbox row as the in-flight rules see it; a pushed order's POS status is asked for
+    /// (none when the POS cannot say: the order then keeps counting).
+    fn in_flight_order(&self, row: &OutboxRow, moved_at: StockMovedAt) -> InflightOrder {
+        let whereabouts = match (row.state, &row.pos_order_id) {
+            (OutboxState::Cancelled, _) => Whereabouts::Cancelled,
+            (OutboxState::Pushed, Some(id)) if moved_at != StockMovedAt::Push => {
+                let status = self
+                    .client()
+                    .and_then(|client| client.order(self.store()?, id))
+                    .ok()
+                    .map(|order| order.status);
+                Whereabouts::Pos { status }
+            }
+            (OutboxState::Pushed, _) => Whereabouts::Pos { status: None },
+            _ => Whereabouts::Outbox,
+        };
+        InflightOrder {
+            wc_order_id: row.wc_order_id,
+            reference: row.external_reference.clone(),
+            queued_at_ms: row.created_at_ms,
+            whereabouts,
+            lines: payload_lines(&row.payload),
+        }
+    }
+
+    /// For each anchored item the counting orders in the POS hold: the stock then and now, and
+    /// what the till sold since. Empty when the tickets cannot be read (no drop then releases
+    /// anything).
+    fn drop_evidence(
+        &self,
+        catalog: &Catalog,
+        counting: &[InflightOrder],
+        anchors: &HashMap<ItemId, StockAnchor>,
+        stock_now: &HashMap<&ItemId, Quantity>,
+        taken_now: &BTreeMap<ItemId, Quantity>,
+        now: i64,
+    ) -> HashMap<ItemId, DropEvidence> {
+        let items: BTreeSet<ItemId> = counting
+            .iter()
+            .filter(|o| matches!(o.whereabouts, Whereabouts::Pos { .. }))
+            .flat_map(|o| order_quantities(catalog, o).into_keys())
+            .filter(|item| anchors.contains_key(item) && stock_now.contains_key(item))
+            .collect();
+        let Some(since) = items.iter().map(|item| anchors[item].taken_at_ms).min() else {
+            return HashMap::new();
+        };
+        let from = since.saturating_sub(TICKET_MARGIN_MS);
+        let sales = match self
+            .client()
+            .and_then(|client| client.sales(self.store()?, from, now.saturating_add(1)))
+        {
+            Ok(sales) => sales.items,
+            Err(_) => return HashMap::new(),
+        };
+        items
+            .into_iter()
+            .map(|item| {
+                let anchor = &anchors[&item];
+                let mut till_sold = Quantity::ZERO;
+                for sale in &sales {
+                    if sale.timestamp_ms < anchor.taken_at_ms.saturating_sub(TICKET_MARGIN_MS) {
+                        continue;
+                    }
+                    for line in &sale.lines {
+                        let Some(sold) = &line.item else { continue };
+                        for part in stock_items_of(catalog, sold, line.quantity) {
+                            if part.item == item {
+                                till_sold = till_sold.saturating_add(part.quantity);
+                            }
+                        }
+                    }
+                }
+                let evidence = DropEvidence {
+                    anchor_stock: anchor.stock,
+                    now_stock: stock_now[&item],
+                    till_sold,
+                    already_released: anchor
+                        .released
+                        .saturating_add(taken_now.get(&item).copied().unwrap_or_default()),
+                };
+                (item, evidence)
+            })
+            .collect()
+    }
+
+    /// One log row per order that stopped counting; an expiry is a warning.
+    fn log_releases(&self, released: &[(InflightOrder, Release)], run: &str, now: i64) {
+        for (order, why) in released {
+            let reference = &order.reference;
+            let (level, message) = match why {
+                Release::Absorbed { status } => (
+                    LogLevel::Info,
+                    format!("order {reference} is {status} in the POS: its stock no longer held back"),
+                ),
+                Release::StockDropped => (
+                    LogLevel::Info,
+                    format!("the POS stock dropped by order {reference}'s quantities: its stock no longer held back"),
+                ),
+                Release::Cancelled => (
+                    LogLevel::Info,
+                    format!("order {reference} was cancelled: its stock no longer held back"),
+                ),
+                Release::Expired { age_ms, .. } => (
+                    LogLevel::Warning,
+                    format!(
+                        "order {reference} held stock back for {} without the POS saying it took \
+                         it in; it no longer does: check the order in the POS",
+                        duration(*age_ms)
+                    ),
+                ),
+            };
+            self.log(
+                NewLog::new(now, level, "stock_sync", message)
+                    .run(run.to_owned())
+                    .object("order", order.wc_order_id)
+                    .details(json!(why)),
+            );
+        }
     }
 
     /// Records the stock PHP wrote into WooCommerce (absolute values; reporting twice is harmless).
@@ -157,5 +443,45 @@ impl Engine {
             item: l.item_id,
             wc_id: l.wc_id,
         }))
+    }
+}
+
+/// The item lines of a queued order's payload (a blocked order has none).
+fn payload_lines(payload: &Value) -> Vec<InflightLine> {
+    payload["push"]["lines"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|line| {
+            let item = ItemId::parse(line["item"].as_str()?).ok()?;
+            let quantity = Quantity::from_json(&line["quantity"]).ok()?;
+            Some(InflightLine { item, quantity })
+        })
+        .collect()
+}
+
+/// An order in flight for PHP (the admin's "reserved by web orders in flight").
+fn order_json(order: &InflightOrder) -> Value {
+    let (place, status) = match &order.whereabouts {
+        Whereabouts::Outbox => ("outbox", None),
+        Whereabouts::Pos { status } => ("pos", status.clone()),
+        Whereabouts::Cancelled => ("cancelled", None),
+    };
+    json!({
+        "wc_order_id": order.wc_order_id,
+        "external_reference": order.reference,
+        "queued_at_ms": order.queued_at_ms,
+        "where": place,
+        "pos_status": status,
+        "lines": order.lines,
+    })
+}
+
+/// "26 h", or "40 min" under an hour.
+fn duration(ms: i64) -> String {
+    if ms >= 3_600_000 {
+        format!("{} h", ms / 3_600_000)
+    } else {
+        format!("{} min", ms / 60_000)
     }
 }

@@ -3,10 +3,11 @@
 
 use super::faults::{DuplicatePolicy, Malformation};
 use super::http::{Request, Response};
-use super::world::{FxCustomer, FxItem, Order};
+use super::world::{FxCustomer, FxItem, Order, StockMove};
 use super::State;
 use crate::model::{Money, Quantity};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 
 /// Marks where the non-UTF-8 byte goes once the body is serialised.
 const LATIN1_MARK: &str = "@@LATIN1-E9@@";
@@ -507,9 +508,17 @@ fn stocks(state: &mut State, store: &str, req: &Request) -> Response {
         .get(store)
         .map(|(rows, _)| rows.as_slice())
         .unwrap_or(&[]);
+    let pending = if state.order_stock.pending_reserved {
+        state.world.pending_by_item(store)
+    } else {
+        HashMap::new()
+    };
     paged(state, req, rows, |s| {
+        let reserved = s
+            .reserved_for_customers
+            .saturating_add(pending.get(&s.item).copied().unwrap_or_default());
         json!({"item": s.item, "stock": s.stock.to_json_number(),
-               "reservedForCustomers": s.reserved_for_customers.to_json_number(),
+               "reservedForCustomers": reserved.to_json_number(),
                "reservedForSuppliers": s.reserved_for_suppliers.to_json_number()})
     })
 }
@@ -691,9 +700,14 @@ fn push_order(state: &mut State, store: &str, req: &Request) -> Response {
         total,
         statuses: vec![("not_acked".into(), now_ms())],
         body,
+        moved_stock: false,
     };
     let out = order.to_json();
     state.world.orders.push(order);
+    if state.order_stock.moves_at == StockMove::Creation {
+        let at = state.world.orders.len() - 1;
+        state.world.move_order_stock(at, false);
+    }
     Response::json(201, &out)
 }
 
@@ -723,17 +737,20 @@ fn order(state: &mut State, store: &str, id: &str) -> Response {
 }
 
 fn cancel_order(state: &mut State, store: &str, id: &str) -> Response {
-    let Some(order) = state
+    let Some(at) = state
         .world
         .orders
-        .iter_mut()
-        .find(|o| o.store == store && o.id == id)
+        .iter()
+        .position(|o| o.store == store && o.id == id)
     else {
         return error(404, "Order not found");
     };
-    if order.status == "finalized" {
+    if state.world.orders[at].status == "finalized" {
         return error(409, "a finalized order cannot be cancelled");
     }
+    // The goods an order took from the stock go back to it.
+    state.world.move_order_stock(at, true);
+    let order = &mut state.world.orders[at];
     order.status = "cancelled".into();
     order.statuses.push(("cancelled".into(), now_ms()));
     Response::json(200, &order.to_json())

@@ -4,7 +4,7 @@
 use super::api::{error, now_ms};
 use super::faults::{FaultRule, Faults};
 use super::http::{Request, Response};
-use super::world::{Fixture, FxPayment, FxSale, FxSaleLine};
+use super::world::{Fixture, FxPayment, FxSale, FxSaleLine, OrderStock, StockMove};
 use super::{Catalog, State};
 use crate::model::{Money, Quantity};
 use serde_json::{json, Value};
@@ -52,7 +52,13 @@ pub(crate) fn handle(state: &mut State, req: &Request) -> Response {
                 v
             })
             .collect::<Vec<_>>())),
-        ("POST", ["orders", id, "ack"]) => set_order_status(state, id, "accepted"),
+        ("POST", ["orders", id, "ack"]) => acknowledge(state, id),
+        ("GET", ["order-stock"]) => Ok(json!(state.order_stock)),
+        ("POST", ["order-stock"]) => body().and_then(|b| {
+            state.order_stock = serde_json::from_value::<OrderStock>(b)
+                .map_err(|e| error(400, &format!("bad order-stock switches: {e}")))?;
+            Ok(json!(state.order_stock))
+        }),
         ("POST", ["orders", id, "finalise"]) => finalise(state, id),
         ("GET", ["log"]) => Ok(json!(state.log)),
         ("DELETE", ["log"]) => {
@@ -173,7 +179,19 @@ fn add_sale(
     lines: Vec<FxSaleLine>,
     timestamp: Option<i64>,
 ) -> Value {
-    for line in &lines {
+    add_ticket(state, store, lines, timestamp, true)
+}
+
+/// Records a ticket; `lowers_stock` false for an order whose stock already moved (or never
+/// does).
+fn add_ticket(
+    state: &mut State,
+    store: &str,
+    lines: Vec<FxSaleLine>,
+    timestamp: Option<i64>,
+    lowers_stock: bool,
+) -> Value {
+    for line in lines.iter().filter(|_| lowers_stock) {
         if let Some(item) = &line.item {
             state.world.decrement(store, item, line.quantity);
         }
@@ -211,7 +229,19 @@ fn set_order_status(state: &mut State, id: &str, status: &str) -> Result<Value, 
     Ok(order.to_json())
 }
 
-/// Fiscal finalisation: the order becomes a sale, which lowers the stock (assumed timing).
+/// The till acknowledges the order: it lowers the stock then when the switch says so.
+fn acknowledge(state: &mut State, id: &str) -> Result<Value, Response> {
+    let value = set_order_status(state, id, "accepted")?;
+    if state.order_stock.moves_at == StockMove::Acknowledgement {
+        if let Some(at) = state.world.orders.iter().position(|o| o.id == id) {
+            state.world.move_order_stock(at, false);
+        }
+    }
+    Ok(value)
+}
+
+/// Fiscal finalisation: the order becomes a sale (a ticket), which lowers the stock unless the
+/// order did already or the switch says orders never do.
 fn finalise(state: &mut State, id: &str) -> Result<Value, Response> {
     let order = state
         .world
@@ -234,7 +264,11 @@ fn finalise(state: &mut State, id: &str) -> Result<Value, Response> {
             label: l["label"].as_str().unwrap_or("").to_owned(),
         })
         .collect();
-    add_sale(state, &order.store, lines, None);
+    let lowers = !order.moved_stock && state.order_stock.moves_at != StockMove::Never;
+    add_ticket(state, &order.store, lines, None, lowers);
+    if let Some(o) = state.world.orders.iter_mut().find(|o| o.id == id) {
+        o.moved_stock |= lowers;
+    }
     let value = set_order_status(state, id, "finalized")?;
     if let Some(o) = state.world.orders.iter_mut().find(|o| o.id == id) {
         o.fiscal_status = "done".into();

@@ -16,7 +16,8 @@ mod world;
 pub use faults::{DuplicatePolicy, FaultAction, FaultRule, Faults, Malformation, Vanish};
 pub use world::{
     Fixture, FxAttribute, FxCompany, FxComponent, FxCustomer, FxFamily, FxItem, FxPayment, FxPos,
-    FxPrice, FxPriceList, FxSale, FxSaleLine, FxStock, FxStore, FxUnit, DEMO_FIXTURE,
+    FxPrice, FxPriceList, FxSale, FxSaleLine, FxStock, FxStore, FxUnit, OrderStock, StockMove,
+    DEMO_FIXTURE,
 };
 
 use crate::model::Quantity;
@@ -81,6 +82,8 @@ pub(crate) struct State {
     initial: Catalog,
     world: World,
     faults: Faults,
+    /// When orders move stock, and whether pending ones are reserved.
+    order_stock: OrderStock,
     log: Vec<LogEntry>,
 }
 
@@ -92,14 +95,17 @@ impl State {
             initial,
             world,
             faults: Faults::default(),
+            order_stock: OrderStock::default(),
             log: Vec::new(),
         }
     }
 
-    /// Back to the starting catalog: faults off, orders, sales and log gone.
+    /// Back to the starting catalog: faults and order-stock switches off, orders, sales and log
+    /// gone.
     fn reset(&mut self) {
         self.world = build_world(&self.initial);
         self.faults = Faults::default();
+        self.order_stock = OrderStock::default();
         self.log.clear();
     }
 }
@@ -329,6 +335,16 @@ impl SandboxHandle {
     /// The faults now in force (counted rules show what is left of them).
     pub fn faults(&self) -> Faults {
         self.shared.lock().faults.clone()
+    }
+
+    /// When pushed orders lower the stock, and whether pending ones count as reserved.
+    pub fn set_order_stock(&self, switches: OrderStock) {
+        self.shared.lock().order_stock = switches;
+    }
+
+    /// The order-stock switches in force.
+    pub fn order_stock(&self) -> OrderStock {
+        self.shared.lock().order_stock
     }
 
     /// Every fault off.

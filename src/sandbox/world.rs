@@ -297,6 +297,56 @@ pub(crate) struct Order {
     pub fiscal_status: String,
     pub total: Money,
     pub statuses: Vec<(String, i64)>,
+    /// Whether the order has lowered the stock (see [`OrderStock`]).
+    pub moved_stock: bool,
+}
+
+/// When a pushed order lowers the POS stock: the contract does not say, so the sandbox can
+/// play each answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum StockMove {
+    /// As soon as the POS takes the order in.
+    Creation,
+    /// When the till acknowledges it (`POST /__sandbox/orders/{o}/ack`).
+    Acknowledgement,
+    /// When it is finalised (a sale recorded): the sandbox's historic behaviour.
+    #[default]
+    Finalisation,
+    /// Never: a finalised order records its ticket without touching the stock.
+    Never,
+}
+
+/// How pushed orders touch the stock (`GET`/`POST /__sandbox/order-stock`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct OrderStock {
+    pub moves_at: StockMove,
+    /// Orders that have not moved stock yet (and are neither cancelled nor finalised) count in
+    /// the `reservedForCustomers` of the stock listing.
+    pub pending_reserved: bool,
+}
+
+impl Order {
+    /// The item lines `(item, quantity)` of the order.
+    pub fn item_lines(&self) -> Vec<(String, Quantity)> {
+        self.body["lines"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|l| {
+                Some((
+                    l["item"].as_str()?.to_owned(),
+                    Quantity::from_json(&l["quantity"]).ok()?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Whether it still waits for its stock move (reserved, when the POS counts those).
+    pub fn is_pending(&self) -> bool {
+        !self.moved_stock && self.status != "cancelled" && self.status != "finalized"
+    }
 }
 
 impl Order {
@@ -545,6 +595,61 @@ impl World {
         }
         let current = self.stock(store, item).unwrap_or(Quantity::ZERO);
         self.set_stock(store, item, current.saturating_sub(quantity));
+    }
+
+    /// Lowers the stock by an order's lines once (`back`: puts them back, once they were taken).
+    pub fn move_order_stock(&mut self, order_at: usize, back: bool) {
+        let order = &self.orders[order_at];
+        if order.moved_stock != back {
+            return;
+        }
+        let store = order.store.clone();
+        for (item, quantity) in order.item_lines() {
+            let quantity = if back {
+                Quantity::from_thousandths(-quantity.thousandths())
+            } else {
+                quantity
+            };
+            self.decrement(&store, &item, quantity);
+        }
+        self.orders[order_at].moved_stock = !back;
+    }
+
+    /// What pending orders of `store` hold of each stock item (packs through components).
+    pub fn pending_by_item(&self, store: &str) -> HashMap<String, Quantity> {
+        let mut out: HashMap<String, Quantity> = HashMap::new();
+        for order in self
+            .orders
+            .iter()
+            .filter(|o| o.store == store && o.is_pending())
+        {
+            for (item, quantity) in order.item_lines() {
+                self.add_components(&item, quantity, 0, &mut out);
+            }
+        }
+        out
+    }
+
+    fn add_components(
+        &self,
+        item: &str,
+        quantity: Quantity,
+        depth: u32,
+        out: &mut HashMap<String, Quantity>,
+    ) {
+        match self.item(item).filter(|i| i.kind == "PACK" && depth < 8) {
+            Some(pack) => {
+                for c in &pack.components {
+                    let per = c.quantity.thousandths() as i128 * quantity.thousandths() as i128;
+                    let q = Quantity::from_thousandths((per / 1000) as i64);
+                    self.add_components(&c.item, q, depth + 1, out);
+                }
+            }
+            None => {
+                let slot = out.entry(item.to_owned()).or_default();
+                *slot = slot.saturating_add(quantity);
+            }
+        }
     }
 
     /// A fresh id shaped like a UUID, unique in this world.

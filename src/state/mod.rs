@@ -12,6 +12,7 @@
 //! - [`links`]: Shopcaisse item ↔ WooCommerce product links, with their history.
 //! - [`stock_ledger`]: the stock last written to WooCommerce, and stock runs held back.
 //! - [`outbox`]: one row per WooCommerce order on its way to the POS.
+//! - [`inflight`]: the web orders the stock plan counts until the POS absorbs them.
 //! - [`customers`]: WooCommerce buyers already known as Shopcaisse customers.
 //! - [`logs`]: the structured log the Logs tab shows, with bounded retention.
 //! - [`runs`]: per job, when it last ran, what it did, and where to resume.
@@ -23,6 +24,7 @@
 pub mod catalog;
 pub mod customers;
 mod db;
+pub mod inflight;
 pub mod leases;
 pub mod links;
 pub mod logs;
@@ -33,6 +35,7 @@ pub mod stock_ledger;
 
 pub use catalog::{Catalog, CatalogKind, CatalogPage, CatalogQuery, CatalogRow, CatalogStock};
 pub use customers::{CustomerKey, Customers};
+pub use inflight::{InflightLedger, InflightUpdate, StockAnchor};
 pub use leases::{Lease, Leases};
 pub use links::{Link, LinkBatch, LinkConflict, LinkHistoryRow, LinkMethod, Links};
 pub use logs::{LogLevel, LogObject, LogPage, LogQuery, LogRetention, LogRow, Logs, NewLog};
@@ -176,6 +179,11 @@ impl State {
     /// The order outbox.
     pub fn outbox(&self) -> Outbox<'_> {
         Outbox::new(self)
+    }
+
+    /// Web orders counted against the stock until the POS absorbs them.
+    pub fn inflight(&self) -> InflightLedger<'_> {
+        InflightLedger::new(self)
     }
 
     /// Known Shopcaisse customers by WooCommerce email or phone.

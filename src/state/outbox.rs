@@ -570,6 +570,9 @@ impl<'a> Outbox<'a> {
                 }
                 _ => {}
             }
+            // Queued again, it is a sale again as far as the stock goes: counted anew.
+            tx.prepare_cached("DELETE FROM stock_inflight WHERE wc_order_id = ?1")?
+                .execute([wc_order_id])?;
             tx.prepare_cached(
                 "UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = NULL,
                      error_kind = NULL, error_message = NULL, claim_owner = NULL,
@@ -719,6 +722,28 @@ impl<'a> Outbox<'a> {
                 }
             }
             Ok(counts)
+        })
+    }
+
+    /// The orders the stock plan must consider: those it counts already and has not released,
+    /// those queued since `since_ms` it has not seen yet (older ones are history: they would be
+    /// past the time limit), and those cancelled after it released them for another reason
+    /// (WooCommerce restocked them). Oldest first, each with whether a stock run saw it before.
+    pub fn stock_candidates(&self, since_ms: i64) -> Result<Vec<(OutboxRow, bool)>> {
+        self.state.db.read("reading the orders in flight", |conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {COLUMNS}, f.wc_order_id IS NOT NULL
+                 FROM outbox LEFT JOIN stock_inflight f USING (wc_order_id)
+                 WHERE (f.released_at IS NULL
+                        AND (f.wc_order_id IS NOT NULL OR outbox.created_at >= ?1))
+                    OR (f.released_at IS NOT NULL AND outbox.state = 'cancelled'
+                        AND f.reason IS NOT 'cancelled')
+                 ORDER BY outbox.created_at, wc_order_id"
+            ))?;
+            let rows = stmt.query_map([since_ms], |row| {
+                Ok((OutboxRow::from_row(row)?, row.get::<_, bool>(15)?))
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
     }
 

@@ -169,6 +169,23 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE runs ADD COLUMN recent_calls TEXT;
     "#,
+    // 6: web orders counted against the stock until the POS absorbs them, and the POS stock of
+    // their items before they were pushed.
+    r#"
+    CREATE TABLE stock_inflight (
+        wc_order_id INTEGER PRIMARY KEY,
+        counted_at  INTEGER NOT NULL,
+        released_at INTEGER,
+        reason      TEXT
+    ) STRICT;
+
+    CREATE TABLE stock_anchors (
+        item_id  TEXT PRIMARY KEY,
+        taken_at INTEGER NOT NULL,
+        stock    INTEGER NOT NULL,
+        released INTEGER NOT NULL DEFAULT 0
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this code writes: the number of migration steps.

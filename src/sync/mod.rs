@@ -13,12 +13,15 @@
 //! - [`stock`]: available quantities, packs, weighed items, and the guarded stock diff
 //!   ([`plan_stock`] → [`StockPlan`]).
 //! - [`health`]: how often the POS calls each cron URL, and whether it is late.
+//! - [`inflight`]: web orders the POS has not absorbed yet, and the units they hold back
+//!   ([`reserved_quantities`], [`release_of`], [`released_by_drop`]).
 //! - [`orders`]: status mapping, the order payload ([`build_push`] → [`PushPlan`]), retry
 //!   delays and customer matching.
 
 pub mod catalog;
 pub mod health;
 pub mod import;
+pub mod inflight;
 pub mod keys;
 pub mod matching;
 pub mod orders;
@@ -30,6 +33,11 @@ pub use import::{
     dry_run, plan_image_updates, plan_import, plan_update, AttributeSpec, ImportContext,
     ImportCounts, ImportPreview, PackSpec, PriceBook, ProductSpec, ProductType, SkipReason,
     Skipped, UpdateSpec, VariationSpec, VariationsToAdd, WeighedSpec,
+};
+pub use inflight::{
+    order_quantities, pos_stage, release_of, released_by_drop, reserved_quantities, stock_items_of,
+    taken_from_drops, DropEvidence, InflightLine, InflightOrder, InflightSettings, PosStage,
+    Release, StockMovedAt, Whereabouts,
 };
 pub use matching::{
     match_items, suggest, Conflict, MatchCounts, MatchMethod, MatchPlan, MatchedBy,
@@ -43,6 +51,7 @@ pub use orders::{
 };
 pub use shop::{Link, Links, ShopIndex, ShopKind, ShopProduct};
 pub use stock::{
-    available, pack_availability, plan_stock, shop_levels, shop_quantity, HoldReason,
-    PackAvailability, StockCounts, StockPlan, StockProblem, StockSettings, StockWrite,
+    available, pack_availability, plan_stock, plan_stock_reserving, shop_levels, shop_quantity,
+    HoldReason, PackAvailability, ReservedInFlight, StockCounts, StockPlan, StockProblem,
+    StockSettings, StockWrite,
 };

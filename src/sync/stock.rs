@@ -3,8 +3,9 @@
 //!
 //! The rules:
 //!
-//! - **Available** = POS stock − quantities reserved for customers (when the setting says so),
-//!   never below zero: a negative POS stock shows as nothing to sell ([`available`]).
+//! - **Available** = POS stock − quantities reserved for customers (when the setting says so)
+//!   − units held back by web orders the POS has not absorbed yet (`super::inflight`), never
+//!   below zero: a negative POS stock shows as nothing to sell ([`available`]).
 //! - **Pieces** are written as whole units, rounded down: half a plate cannot be sold.
 //! - **Weighed items** keep their decimal stock. WooCommerce gets it rounded *down* to the unit's
 //!   decimals (12.3456 kg with 2 decimals → 12.34 kg), exact in thousandths, so the shop never
@@ -28,7 +29,7 @@ use super::catalog::{Catalog, ItemRole};
 use super::shop::Links;
 use crate::model::{Item, ItemId, ItemKind, Quantity, StockRow};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The merchant's stock settings, with safe defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +48,8 @@ pub struct StockSettings {
     pub min_answer_percent: u32,
     /// Apply a plan the guard would hold (the merchant confirmed it).
     pub force: bool,
+    /// Web orders the POS has not absorbed yet: which POS states moved stock, the time limit.
+    pub in_flight: super::inflight::InflightSettings,
 }
 
 impl Default for StockSettings {
@@ -58,6 +61,7 @@ impl Default for StockSettings {
             min_drop_count: 10,
             min_answer_percent: 50,
             force: false,
+            in_flight: super::inflight::InflightSettings::default(),
         }
     }
 }
@@ -75,6 +79,18 @@ pub struct StockWrite {
     pub sellable_units: i64,
     /// Whether the item is sold by weight or measure (decimal stock).
     pub weighed: bool,
+    /// Units of this item held back by web orders in flight (already subtracted; 0 for a pack,
+    /// whose components carry them).
+    pub reserved_in_flight: Quantity,
+}
+
+/// Units of one stock item held back by web orders the POS has not absorbed yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReservedInFlight {
+    pub item: ItemId,
+    /// The product it is linked to, if any.
+    pub wc_id: Option<i64>,
+    pub quantity: Quantity,
 }
 
 /// Why a plan is held back.
@@ -139,6 +155,9 @@ pub struct StockPlan {
     pub would_write: usize,
     pub problems: Vec<StockProblem>,
     pub counts: StockCounts,
+    /// Every stock item with units held back by web orders in flight, by item id: what explains
+    /// a shop stock below the POS figure.
+    pub reserved_in_flight: Vec<ReservedInFlight>,
 }
 
 /// POS stock minus reservations (when asked), never negative.
@@ -222,6 +241,7 @@ impl<'a> Levels<'a> {
     fn new(
         catalog: &'a Catalog,
         rows: &'a [StockRow],
+        reserved: &BTreeMap<ItemId, Quantity>,
         settings: &StockSettings,
         problems: &mut Vec<StockProblem>,
     ) -> Self {
@@ -233,7 +253,11 @@ impl<'a> Levels<'a> {
                 });
                 continue;
             }
-            levels.insert(&row.item, available(row, settings.subtract_reserved));
+            let mut level = available(row, settings.subtract_reserved);
+            if let Some(in_flight) = reserved.get(&row.item) {
+                level = level.saturating_sub(*in_flight).clamp_non_negative();
+            }
+            levels.insert(&row.item, level);
         }
         Levels {
             catalog,
@@ -302,7 +326,7 @@ pub fn shop_levels(
     settings: &StockSettings,
 ) -> HashMap<ItemId, Quantity> {
     let mut problems = Vec::new();
-    let mut levels = Levels::new(catalog, rows, settings, &mut problems);
+    let mut levels = Levels::new(catalog, rows, &BTreeMap::new(), settings, &mut problems);
     let mut out: HashMap<ItemId, Quantity> = HashMap::with_capacity(rows.len());
     for row in rows {
         if let Some(level) = levels.level(&row.item, 0) {
@@ -332,8 +356,21 @@ pub fn plan_stock(
     applied: &HashMap<i64, Quantity>,
     settings: &StockSettings,
 ) -> StockPlan {
+    plan_stock_reserving(catalog, links, rows, applied, &BTreeMap::new(), settings)
+}
+
+/// [`plan_stock`], with `reserved` units of stock items held back by web orders in flight
+/// (`super::inflight::reserved_quantities`): subtracted before packs are made up.
+pub fn plan_stock_reserving(
+    catalog: &Catalog,
+    links: &Links,
+    rows: &[StockRow],
+    applied: &HashMap<i64, Quantity>,
+    reserved: &BTreeMap<ItemId, Quantity>,
+    settings: &StockSettings,
+) -> StockPlan {
     let mut problems = Vec::new();
-    let mut levels = Levels::new(catalog, rows, settings, &mut problems);
+    let mut levels = Levels::new(catalog, rows, reserved, settings, &mut problems);
     let mut counts = StockCounts {
         rows: rows.len(),
         ..StockCounts::default()
@@ -391,6 +428,7 @@ pub fn plan_stock(
             previous,
             sellable_units: quantity.whole_floor(),
             weighed: item.is_some_and(Item::is_weighed),
+            reserved_in_flight: reserved.get(item_id).copied().unwrap_or_default(),
         });
     }
     counts.missing = missing.len();
@@ -417,6 +455,15 @@ pub fn plan_stock(
     if held.is_some() {
         writes.clear();
     }
+    let reserved_in_flight = reserved
+        .iter()
+        .filter(|(_, quantity)| !quantity.is_zero_or_less())
+        .map(|(item, quantity)| ReservedInFlight {
+            item: item.clone(),
+            wc_id: links.wc_of(item),
+            quantity: *quantity,
+        })
+        .collect();
     StockPlan {
         writes,
         unchanged,
@@ -424,6 +471,7 @@ pub fn plan_stock(
         would_write,
         problems,
         counts,
+        reserved_in_flight,
     }
 }
 
@@ -592,6 +640,51 @@ mod tests {
             pack: id("q"),
             component: id("ghost")
         }));
+    }
+
+    #[test]
+    fn units_held_by_web_orders_in_flight_are_subtracted_before_packs_are_made_up() {
+        let catalog = Catalog::new(vec![
+            simple("a", "A", 1),
+            weighed("w", 3),
+            pack("p", &[("a", 2)]),
+        ]);
+        let rows = [row("a", "7", "1"), row("w", "12.345", "0")];
+        let reserved = BTreeMap::from([(id("a"), q("2")), (id("w"), q("0.355"))]);
+        let plan = plan_stock_reserving(
+            &catalog,
+            &links(&[("a", 10), ("w", 11), ("p", 12)]),
+            &rows,
+            &HashMap::new(),
+            &reserved,
+            &StockSettings::default(),
+        );
+        let got: Vec<(i64, Quantity, Quantity)> = plan
+            .writes
+            .iter()
+            .map(|w| (w.wc_id, w.quantity, w.reserved_in_flight))
+            .collect();
+        // 7 − 1 reserved at the POS − 2 in flight = 4; the pack makes 2 of those 4.
+        assert_eq!(
+            got,
+            [
+                (10, q("4"), q("2")),
+                (11, q("11.99"), q("0.355")),
+                (12, q("2"), q("0"))
+            ]
+        );
+        assert_eq!(plan.reserved_in_flight.len(), 2);
+        assert_eq!(plan.reserved_in_flight[0].wc_id, Some(10));
+        // More in flight than in stock: nothing to sell, never a negative stock.
+        let plan = plan_stock_reserving(
+            &catalog,
+            &links(&[("a", 10)]),
+            &rows,
+            &HashMap::new(),
+            &BTreeMap::from([(id("a"), q("9"))]),
+            &StockSettings::default(),
+        );
+        assert_eq!(plan.writes[0].quantity, Quantity::ZERO);
     }
 
     #[test]

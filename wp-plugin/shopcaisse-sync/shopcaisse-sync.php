@@ -56,6 +56,31 @@ spl_autoload_register(static function (string $class): void {
     }
 });
 
+/**
+ * Why the shipped extension cannot load into this PHP, or null when it can (or nothing says):
+ * lib/ext/build.json, written when the ZIP is built, names the PHP it was built for. An extension
+ * loads only into the same PHP minor version, thread safety and debug build.
+ */
+function shopcaisse_sync_extension_mismatch(string $extension): ?string
+{
+    $facts = is_file(dirname($extension) . '/build.json') ? json_decode((string) file_get_contents(dirname($extension) . '/build.json'), true) : null;
+    if (!is_array($facts) || !isset($facts['php'])) {
+        return null;
+    }
+    $built = implode('.', array_slice(explode('.', (string) $facts['php']), 0, 2));
+    $here = PHP_MAJOR_VERSION . '.' . PHP_MINOR_VERSION;
+    $describe = static fn (string $version, bool $zts, bool $debug) => $version . ($zts ? ' ZTS' : ' NTS') . ($debug ? ' debug' : '');
+    if ($built === $here && (bool) ($facts['zts'] ?? false) === (bool) PHP_ZTS && (bool) ($facts['debug'] ?? false) === (bool) PHP_DEBUG) {
+        return null;
+    }
+    return sprintf(
+        /* translators: 1: the PHP the extension was built for, e.g. "8.2 NTS", 2: this site's PHP */
+        __('The shipped extension was built for PHP %1$s and cannot load into this PHP (%2$s); it is not loaded. Use FFI instead.', 'shopcaisse-sync'),
+        $describe($built, (bool) ($facts['zts'] ?? false), (bool) ($facts['debug'] ?? false)),
+        $describe($here, (bool) PHP_ZTS, (bool) PHP_DEBUG)
+    );
+}
+
 function shopcaisse_sync_boot(): void
 {
     load_plugin_textdomain('shopcaisse-sync', false, dirname(plugin_basename(__FILE__)) . '/languages');
@@ -67,7 +92,9 @@ function shopcaisse_sync_boot(): void
     require_once $shim;
     $loaded = \ShopcaisseSync\Shim\Loader::load(shopcaisse_sync_library('ffi'), shopcaisse_sync_library('ext'));
     if (!$loaded->isLoaded()) {
-        shopcaisse_sync_notice($loaded->reason, $loaded->fixes);
+        $mismatch = shopcaisse_sync_extension_mismatch(shopcaisse_sync_library('ext'));
+        $fixes = $mismatch === null ? $loaded->fixes : array_values(array_filter($loaded->fixes, static fn (string $line) => !str_starts_with($line, 'extension=' . shopcaisse_sync_library('ext'))));
+        shopcaisse_sync_notice($mismatch === null ? $loaded->reason : $mismatch . ' ' . $loaded->reason, $fixes);
         return;
     }
     if (!class_exists('WooCommerce', false)) {

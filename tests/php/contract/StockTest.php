@@ -92,6 +92,60 @@ final class StockTest extends EngineTestCase
         $this->assertSame([601 => '8', 602 => '12.095', 603 => '4'], self::writes(self::planAndApply($engine)));
     }
 
+    public function testUnitsOfWebOrdersInFlightAreHeldBackAndShownPerItemUntilTheTillAcknowledges(): void
+    {
+        Sandbox::get()->control('POST', 'order-stock', ['movesAt' => 'acknowledgement']);
+        $engine = $this->linkedEngine([self::CUP => 602, self::COFFEE => 603]);
+        self::planAndApply($engine);
+        $order = [
+            'wc_order_id' => 3001, 'number' => '3001', 'status' => 'processing',
+            'created_at_ms' => 1785578400000, 'currency' => 'EUR',
+            'customer' => ['first_name' => 'Paul', 'last_name' => 'Client', 'email' => 'c3001@example.org',
+                           'phone' => null],
+            'lines' => [
+                ['wc_product_id' => 602, 'name' => 'Tasse', 'quantity' => '2', 'unit_price_ttc' => 990,
+                 'total_ttc' => 1980],
+                ['wc_product_id' => 603, 'name' => 'Café', 'quantity' => '0.355', 'unit_price_ttc' => 3250,
+                 'total_ttc' => 1154],
+            ],
+            'shipping' => [], 'fees' => [], 'payment_method_title' => 'Carte bancaire', 'total_ttc' => 3134,
+        ];
+        $engine->orderChanged($order);
+        $this->assertSame(1, $engine->pushOrders(10)['pushed']);
+
+        $plan = self::planAndApply($engine);
+        // 40 cups − 2, 12.345 kg − 0.355 kg, still waiting for the till.
+        $this->assertSame([602 => '38', 603 => '11.99'], self::writes($plan));
+        $this->assertSame('2', $plan['writes'][0]['reserved_in_flight']);
+        $this->assertSame(
+            [['item' => self::COFFEE, 'wc_id' => 603, 'quantity' => '0.355'],
+             ['item' => self::CUP, 'wc_id' => 602, 'quantity' => '2']],
+            self::sortedByItem($plan['reserved_in_flight']),
+        );
+        $inFlight = $plan['in_flight']['orders'][0];
+        $this->assertSame(3001, $inFlight['wc_order_id']);
+        $this->assertSame('pos', $inFlight['where']);
+        $this->assertSame('not_acked', $inFlight['pos_status']);
+
+        // The till acknowledges it: the POS lowered its stock, nothing is held back any more.
+        $posOrder = array_values(array_filter(
+            Sandbox::get()->control('GET', 'orders'),
+            static fn ($o) => $o['externalReference'] === 'WEB-3001',
+        ))[0];
+        Sandbox::get()->control('POST', 'orders/' . $posOrder['id'] . '/ack');
+        $plan = self::planAndApply($engine);
+        $this->assertSame([], $plan['writes']);
+        $this->assertSame([], $plan['reserved_in_flight']);
+        $this->assertSame('absorbed', $plan['in_flight']['released'][0]['released']['reason']);
+    }
+
+    /** @param list<array{item:string}> $rows */
+    private static function sortedByItem(array $rows): array
+    {
+        usort($rows, static fn ($a, $b) => strcmp($a['item'], $b['item']));
+        return $rows;
+    }
+
     public function testAnEmptyStockAnswerIsHeldAndForceAppliesIt(): void
     {
         $engine = $this->linkedEngine([self::PLATE => 601, self::CUP => 602], ['zero_missing' => true]);

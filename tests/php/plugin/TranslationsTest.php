@@ -25,49 +25,58 @@ final class TranslationsTest extends TestCase
 
     public function testEveryTranslatableStringOfThePluginHasAFrenchTranslation(): void
     {
-        $translations = self::readPo(self::PO);
-        $missing = [];
-        foreach (self::sourceStrings() as $english) {
-            if (($translations[$english] ?? '') === '') {
-                $missing[] = $english;
+        // gettext's own tools, not a regular expression: every WordPress translation function
+        // (plurals and contexts included) is found, and a string missing from the catalog, or
+        // left empty or fuzzy there, is named.
+        $pot = tempnam(sys_get_temp_dir(), 'scs-pot');
+        $merged = tempnam(sys_get_temp_dir(), 'scs-po');
+        try {
+            self::gettext(array_merge(['xgettext', '--language=PHP', '--from-code=UTF-8', '--force-po', '-o', $pot], self::KEYWORDS, self::phpFiles()));
+            self::gettext(['msgmerge', '--quiet', '--no-fuzzy-matching', '-o', $merged, self::PO, $pot]);
+            $untranslated = self::gettext(['msgattrib', '--untranslated', '--no-obsolete', $merged]);
+            $fuzzy = self::gettext(['msgattrib', '--only-fuzzy', '--no-obsolete', $merged]);
+        } finally {
+            @unlink($pot);
+            @unlink($merged);
+        }
+        preg_match_all('/^msgid "(.+)"$/m', $untranslated . $fuzzy, $m);
+        $this->assertSame([], $m[1], 'strings without French');
+        $this->assertGreaterThan(100, substr_count((string) file_get_contents(self::PO), 'msgid "'));
+    }
+
+    /** The translation functions xgettext looks for; `t` is ErrorMessages' own wrapper. */
+    private const KEYWORDS = ['--keyword=__', '--keyword=_e', '--keyword=esc_html__', '--keyword=esc_html_e',
+        '--keyword=esc_attr__', '--keyword=esc_attr_e', '--keyword=_n:1,2', '--keyword=_x:1,2c',
+        '--keyword=esc_html_x:1,2c', '--keyword=esc_attr_x:1,2c', '--keyword=_nx:1,2,4c', '--keyword=t'];
+
+    /** @return string[] */
+    private static function phpFiles(): array
+    {
+        $files = [];
+        foreach (new \RecursiveIteratorIterator(new \RecursiveDirectoryIterator(self::PLUGIN)) as $file) {
+            if ($file->getExtension() === 'php') {
+                $files[] = $file->getPathname();
             }
         }
-        $this->assertSame([], $missing);
+        sort($files);
+        return $files;
+    }
+
+    /** @param string[] $command */
+    private static function gettext(array $command): string
+    {
+        $process = proc_open($command, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
+        $out = (string) stream_get_contents($pipes[1]);
+        $err = (string) stream_get_contents($pipes[2]);
+        if (proc_close($process) !== 0) {
+            throw new \RuntimeException(implode(' ', array_slice($command, 0, 1)) . ' failed: ' . $err);
+        }
+        return $out;
     }
 
     public function testTheFrenchCatalogCompiles(): void
     {
         exec('msgfmt --check --output-file=/dev/null ' . escapeshellarg(self::PO) . ' 2>&1', $output, $status);
         $this->assertSame(0, $status, implode("\n", $output));
-    }
-
-    /** @return string[] every literal passed to a WordPress translation function in the plugin */
-    private static function sourceStrings(): array
-    {
-        $strings = array_values(ErrorMessages::all());
-        $files = new \RecursiveIteratorIterator(new \RecursiveDirectoryIterator(self::PLUGIN));
-        foreach ($files as $file) {
-            if ($file->getExtension() !== 'php') {
-                continue;
-            }
-            $code = (string) file_get_contents($file->getPathname());
-            preg_match_all("/\\b(?:__|esc_html__|esc_attr__|_e|esc_html_e)\\(\\s*'((?:[^'\\\\]|\\\\.)*)'\\s*,\\s*'shopcaisse-sync'/", $code, $m);
-            foreach ($m[1] as $literal) {
-                $strings[] = stripcslashes($literal);
-            }
-        }
-        return array_values(array_unique($strings));
-    }
-
-    /** @return array<string,string> msgid => msgstr */
-    private static function readPo(string $path): array
-    {
-        $entries = [];
-        $text = (string) file_get_contents($path);
-        preg_match_all('/^msgid "((?:[^"\\\\]|\\\\.)*)"\nmsgstr "((?:[^"\\\\]|\\\\.)*)"/m', $text, $m, PREG_SET_ORDER);
-        foreach ($m as [, $id, $str]) {
-            $entries[stripcslashes($id)] = stripcslashes($str);
-        }
-        return $entries;
     }
 }

@@ -38,7 +38,7 @@ final class ConfigurationsTab implements Tab
         submit_button(__('Save the settings', 'shopcaisse-sync'));
         echo '</form>';
         $this->cronUrls();
-        $this->stateDirectory();
+        $this->system();
     }
 
     private function connection(array $values): void
@@ -166,8 +166,17 @@ final class ConfigurationsTab implements Tab
         echo '<span class="description">', esc_html__('The current addresses stop working at once.', 'shopcaisse-sync'), '</span></p>';
     }
 
-    private function stateDirectory(): void
+    /** How the core is loaded and where its data lives: the first questions of any support call. */
+    private function system(): void
     {
+        $plugin = \ShopcaisseSync\Plugin\Plugin::instance();
+        $backend = $plugin !== null && $plugin->backend() === 'extension'
+            ? __('as the PHP extension', 'shopcaisse-sync')
+            : __('through PHP\'s FFI', 'shopcaisse-sync');
+        echo '<p class="description scs-system" data-backend="', esc_attr($plugin?->backend() ?? ''), '">';
+        /* translators: 1: the library version, 2: how it is loaded ("as the PHP extension" or "through PHP's FFI") */
+        echo esc_html(sprintf(__('Shopcaisse Sync library %1$s, loaded %2$s.', 'shopcaisse-sync'), SHOPCAISSE_SYNC_VERSION, $backend));
+        echo '</p>';
         if (!StateDirectory::isInsideWebRoot()) {
             return;
         }
@@ -211,7 +220,8 @@ final class ConfigurationsTab implements Tab
     {
         $this->row($field, function () use ($field, $values, $min, $max, $help) {
             printf(
-                '<input type="number" class="small-text" id="%s" name="%s" value="%s" min="%d" max="%d" step="1" />',
+                '<input type="number" class="%s" id="%s" name="%s" value="%s" min="%d" max="%d" step="1" />',
+                $max > 9999 ? 'regular-text scs-wide-number' : 'small-text',
                 esc_attr($this->id($field)),
                 esc_attr($this->name($field)),
                 esc_attr((string) $values[$field]),

@@ -17,7 +17,7 @@ final class OrdersTab implements Tab
 {
     public function title(): string
     {
-        return __('Commande', 'shopcaisse-sync');
+        return _x('Order', 'settings tab', 'shopcaisse-sync');
     }
 
     /**
