@@ -9,6 +9,12 @@ import { INVALID_KEY, poKey, poTranslations, SCREEN_TEXTS, WORDPRESS_FRENCH } fr
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 const SELECTS = ['#scs-company', '#scs-store', '#scs-pos', '#scs-price-list'];
+/** What each built tab shows; the others show their placeholder. */
+const TAB_CONTENT = {
+  configuration: '#shopcaisse-sync-settings',
+  orders: '#shopcaisse-sync-orders-settings',
+  logs: '.scs-log-filters',
+};
 
 async function openTab(page, slug) {
   const response = await page.goto(`${SETTINGS_URL}&tab=${slug}`, { waitUntil: 'domcontentloaded' });
@@ -43,7 +49,7 @@ export const TESTS = [
         await openTab(page, slug);
         const tabs = await page.$$eval('.nav-tab-wrapper .nav-tab', (links) => links.map((a) => a.getAttribute('data-tab')));
         assertEqual(tabs.join(','), TABS.join(','), 'tabs in the tab bar');
-        const content = slug === 'configuration' ? '#shopcaisse-sync-settings' : '.shopcaisse-sync-upcoming';
+        const content = TAB_CONTENT[slug] || '.shopcaisse-sync-upcoming';
         assert(await page.$(content), `the ${slug} tab shows ${content}`);
         const title = (await page.textContent('.nav-tab-active')).trim();
         assert(title !== '', `the ${slug} tab has a title`);
