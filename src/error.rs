@@ -163,6 +163,9 @@ struct Inner {
     http_status: Option<u16>,
     /// Seconds the API asked us to wait (429 `Retry-After`).
     retry_after_secs: Option<u64>,
+    /// A request that may have been carried out although it failed (an order POST answered
+    /// by a timeout, a reset or a 5xx): what it did is not known yet.
+    outcome_unknown: bool,
 }
 
 /// The core's result type.
@@ -176,6 +179,7 @@ impl Error {
             message: message.into(),
             http_status: None,
             retry_after_secs: None,
+            outcome_unknown: false,
         }))
     }
 
@@ -189,6 +193,17 @@ impl Error {
     pub fn with_retry_after(mut self, secs: u64) -> Self {
         self.0.retry_after_secs = Some(secs);
         self
+    }
+
+    /// Marks a failure after which the request may still have been carried out.
+    pub fn with_outcome_unknown(mut self) -> Self {
+        self.0.outcome_unknown = true;
+        self
+    }
+
+    /// Whether the failed request may have been carried out all the same.
+    pub fn outcome_unknown(&self) -> bool {
+        self.0.outcome_unknown
     }
 
     /// Prefixes the message with what was being done ("listing stock: …").

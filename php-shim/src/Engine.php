@@ -55,10 +55,10 @@ final class Engine
         return $this->call('testConnection', []);
     }
 
-    /** Reads the catalog, prices and stock from the API into the cache; a summary. */
-    public function refreshCatalog(): array
+    /** Reads the catalog, prices and stock from the API into the cache; a summary (force: replace the cache with an answer the guard held back). */
+    public function refreshCatalog(bool $force = false): array
     {
-        return $this->call('refreshCatalog', []);
+        return $this->call('refreshCatalog', ['force' => $force]);
     }
 
     /** One page of the cached catalog: query text, linked, kind, parent, top_level_only, page, per_page. */

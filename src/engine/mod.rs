@@ -145,7 +145,7 @@ impl Engine {
             "version" => Ok(json!(VERSION)),
             "diagnostics" => Ok(self.diagnostics()),
             "testConnection" => self.test_connection(),
-            "refreshCatalog" => self.refresh_catalog(),
+            "refreshCatalog" => self.refresh_catalog(args),
             "searchCatalog" => self.search_catalog(args),
             "catalogItem" => self.catalog_item(args),
             "link" => self.link(args),

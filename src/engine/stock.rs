@@ -5,6 +5,7 @@
 
 use super::context::{now_ms, parse_args, to_json};
 use super::Engine;
+use crate::api::Known;
 use crate::model::Quantity;
 use crate::state::{HeldRunResolution, LogLevel, NewLog};
 use crate::sync::{plan_stock, Catalog, Link, Links};
@@ -31,10 +32,11 @@ impl Engine {
         let rows = self
             .client()?
             .stocks(&store)
-            .map_err(|e| e.context("reading the POS stock"))?;
+            .map_err(|e| e.context("reading the POS stock"))?
+            .into_known();
         let state = self.state()?;
         let catalog = Catalog::new(state.catalog().all_items()?);
-        let links = self.all_links()?;
+        let links = self.known_links(&rows)?;
         let applied: HashMap<i64, Quantity> = state
             .stock_ledger()
             .all_applied()?
@@ -43,6 +45,8 @@ impl Engine {
             .collect();
         let mut settings = self.settings.stock.clone();
         settings.force = force;
+        // An unreadable row without an id could be any item's: none may be zeroed as missing.
+        settings.zero_missing &= !rows.unknown_any;
         let plan = plan_stock(&catalog, &links, &rows.items, &applied, &settings);
         let now = now_ms();
         let mut held_run = None;
@@ -63,7 +67,9 @@ impl Engine {
         } else {
             // Only an answer that is applied becomes the cached stock (admin screens, imports):
             // a held one is suspect.
-            state.catalog().replace_stocks(&rows.items)?;
+            let previous = state.catalog().all_stocks()?;
+            let cached = super::catalog::carry_over(&rows, previous, |r| r.item.to_string());
+            state.catalog().replace_stocks(&cached)?;
             // The runs held before are settled: applied when the merchant confirmed this one,
             // superseded when a sound answer came in by itself.
             let resolution = if force {
@@ -96,6 +102,7 @@ impl Engine {
         answer["run_id"] = json!(run);
         answer["held_run_id"] = json!(held_run);
         answer["listing_problems"] = to_json(&rows.problems)?;
+        answer["unknown_items"] = json!(rows.unknown.len());
         Ok(answer)
     }
 
@@ -148,6 +155,21 @@ impl Engine {
             format!("held stock run {id} dismissed"),
         ));
         to_json(&run)
+    }
+
+    /// The links whose item the stock answer can speak for: an item whose row was sent but could
+    /// not be read has an unknown stock, never a missing one, so it is left alone.
+    fn known_links(&self, rows: &Known<crate::model::StockRow>) -> Result<Links> {
+        let links = self.state()?.links().list()?;
+        Links::new(
+            links
+                .into_iter()
+                .filter(|l| !rows.unknown.contains(l.item_id.as_str()))
+                .map(|l| Link {
+                    item: l.item_id,
+                    wc_id: l.wc_id,
+                }),
+        )
     }
 
     /// Every current link, as the planners take them.

@@ -65,9 +65,11 @@ impl PhpEngine {
         self.call("testConnection", json!({}))
     }
 
-    /// Reads the catalog, prices and stock from the API into the cache; a summary.
-    pub fn refresh_catalog(&mut self) -> PhpResult<Zval> {
-        self.call("refreshCatalog", json!({}))
+    /// Reads the catalog, prices and stock from the API into the cache; a summary (force: replace
+    /// the cache with an answer the guard held back).
+    #[php(defaults(force = false))]
+    pub fn refresh_catalog(&mut self, force: bool) -> PhpResult<Zval> {
+        self.call("refreshCatalog", json!({ "force": force }))
     }
 
     /// One page of the cached catalog: query text, linked, kind, parent, top_level_only, page, per_page.

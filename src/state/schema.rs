@@ -165,6 +165,11 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX customers_customer ON customers (customer_id);
     "#,
+    // 5: when a push first ended with an unknown outcome (the POST may be committed later):
+    // no new POST before the grace window after it has passed.
+    r#"
+    ALTER TABLE outbox ADD COLUMN outcome_unknown_since INTEGER;
+    "#,
 ];
 
 /// The schema version this code writes: the number of migration steps.

@@ -10,12 +10,14 @@
 //!   [`suggest`]ions for the matching column.
 //! - [`import`]: the product a Shopcaisse item becomes ([`plan_import`] → [`ProductSpec`]),
 //!   bulk import previews ([`dry_run`] → [`ImportPreview`]) and later updates ([`plan_update`]).
+//! - [`guard`]: whether an empty or shrunk answer may replace a cache ([`shrink_hold`]).
 //! - [`stock`]: available quantities, packs, weighed items, and the guarded stock diff
 //!   ([`plan_stock`] → [`StockPlan`]).
 //! - [`orders`]: status mapping, the order payload ([`build_push`] → [`PushPlan`]), retry
 //!   delays and customer matching.
 
 pub mod catalog;
+pub mod guard;
 pub mod import;
 pub mod keys;
 pub mod matching;
@@ -24,6 +26,7 @@ pub mod shop;
 pub mod stock;
 
 pub use catalog::{Catalog, ItemRole};
+pub use guard::{shrink_hold, ShrinkHold};
 pub use import::{
     dry_run, plan_image_updates, plan_import, plan_update, AttributeSpec, ImportContext,
     ImportCounts, ImportPreview, PackSpec, PriceBook, ProductSpec, ProductType, SkipReason,
