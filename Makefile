@@ -20,7 +20,7 @@ PHP_FFI := $(PHP) -d ffi.enable=1
 
 
 .PHONY: i18n
-.PHONY: help deps build build-ext build-ffi build-sandbox test test-rust test-php test-php-ext \
+.PHONY: help deps build build-ext build-ffi build-sandbox lint test test-rust test-php test-php-ext \
         test-php-ffi check-ffi-symbols demo sandbox bench fmt clean
 
 help: ## List the targets
@@ -43,7 +43,12 @@ build-ffi: deps ## Build the portable FFI library (target/ffi)
 build-sandbox: ## Build the Shopcaisse sandbox server
 	CARGO_TARGET_DIR=target/sandbox $(CARGO) build --release --locked --no-default-features --features sandbox --bin shopcaisse-sandbox
 
-test: deps build test-rust check-ffi-symbols test-php ## Everything CI runs: Rust tests, then the PHP suite on both backends
+lint: deps ## cargo fmt --check, and clippy with -D warnings on both feature sets (the extension; the FFI library with the sandbox and the tests)
+	$(CARGO) fmt --all --check
+	CARGO_TARGET_DIR=target/ext $(CARGO) clippy --locked --all-targets -- -D warnings
+	CARGO_TARGET_DIR=target/ffi $(CARGO) clippy --locked --no-default-features --features sandbox --all-targets -- -D warnings
+
+test: deps lint build test-rust check-ffi-symbols test-php ## Everything CI runs: lints, Rust tests, then the PHP suite on both backends
 
 test-rust: ## Rust unit and integration tests (the sandbox runs in-process on loopback)
 	CARGO_TARGET_DIR=target/ffi $(CARGO) test --locked --no-default-features --features sandbox
