@@ -16,8 +16,8 @@ use super::Engine;
 use crate::model::{CustomerDetails, CustomerId, OrderPush, PosId};
 use crate::state::{CustomerKey, LogLevel, NewLog, OutboxError, OutboxFilter, OutboxRow};
 use crate::sync::{
-    build_push, decide, match_customer, next_attempt_delay, Catalog, CustomerMatch, Link, Links,
-    OrderAction, OrderSnapshot, PushPlan,
+    build_push, customer_searches, decide, match_customer, next_attempt_delay, triage, Catalog,
+    CustomerMatch, CustomerSearch, Link, Links, OrderAction, OrderSnapshot, PushPlan, Triage,
 };
 use crate::{Error, ErrorKind, Result};
 use serde::{Deserialize, Serialize};
@@ -79,12 +79,6 @@ impl Engine {
         let row = match action {
             OrderAction::Enqueue => Some(self.enqueue_order(&order, row.as_ref())?),
             OrderAction::Cancel => Some(self.cancel_order(order.wc_order_id)?),
-            // A failed push may have reached the POS (its answer lost): look before withdrawing.
-            OrderAction::Withdraw
-                if row.as_ref().map(|r| r.state) == Some(crate::state::OutboxState::Failed) =>
-            {
-                Some(self.cancel_order(order.wc_order_id)?)
-            }
             OrderAction::Withdraw => Some(state.outbox().cancel(order.wc_order_id, now_ms())?),
             OrderAction::Nothing => row,
         };
@@ -285,7 +279,7 @@ impl Engine {
                 );
                 (r, *adopted)
             }),
-            Err(error) if needs_a_person(error.kind()) => {
+            Err(error) if triage(error.kind()) == Triage::Block => {
                 self.log(
                     NewLog::new(
                         now,
@@ -503,29 +497,17 @@ impl Engine {
         // A search that skipped an unreadable row cannot say "nobody": creating the customer
         // then could make a duplicate, so the order waits for a readable answer.
         const SEARCHING: &str = "searching the POS for the order's customer";
-        // Email first, then phone, each on its own: a customer found by one is not required to
-        // have the other (the API may AND the two filters).
         let mut candidates = Vec::new();
-        if let Some(email) = buyer.email.as_deref().filter(|e| !e.trim().is_empty()) {
+        for search in customer_searches(buyer) {
+            let (email, phone) = match &search {
+                CustomerSearch::Email(email) => (Some(email.as_str()), None),
+                CustomerSearch::Phone(phone) => (None, Some(phone.as_str())),
+            };
             candidates = client
-                .find_customers(store, Some(email), None)?
+                .find_customers(store, email, phone)?
                 .into_found(SEARCHING)?;
-        }
-        if candidates.is_empty() {
-            if let Some(phone) = buyer.phone.as_deref().filter(|p| !p.trim().is_empty()) {
-                candidates = client
-                    .find_customers(store, None, Some(phone))?
-                    .into_found(SEARCHING)?;
-                // "06 12 34 56 78" on the web, "+33612345678" in the POS: try that form too.
-                if candidates.is_empty() {
-                    if let Some(international) =
-                        crate::sync::keys::phone_key(phone).filter(|k| k != phone.trim())
-                    {
-                        candidates = client
-                            .find_customers(store, None, Some(&international))?
-                            .into_found(SEARCHING)?;
-                    }
-                }
+            if !candidates.is_empty() {
+                break;
             }
         }
         let id = match match_customer(buyer, &candidates) {
@@ -618,7 +600,10 @@ impl Engine {
                 );
                 outbox.mark_cancelled_in_pos(id, pos_id.as_ref(), now)
             }
-            Err(error) if needs_a_person(error.kind()) || error.kind() == ErrorKind::Conflict => {
+            // A 409: the POS keeps a finalised order; a person settles it at the till.
+            Err(error)
+                if triage(error.kind()) == Triage::Block || error.kind() == ErrorKind::Conflict =>
+            {
                 self.log(
                     NewLog::new(
                         now,
@@ -726,19 +711,6 @@ impl Engine {
             )
         })
     }
-}
-
-/// Errors that retrying cannot fix: a person must act (the key, the order module, a permission,
-/// a settings choice, an order the POS refuses as it is).
-fn needs_a_person(kind: ErrorKind) -> bool {
-    matches!(
-        kind,
-        ErrorKind::InvalidToken
-            | ErrorKind::OrderModuleMissing
-            | ErrorKind::PermissionDenied
-            | ErrorKind::NotConfigured
-            | ErrorKind::InvalidInput
-    )
 }
 
 /// The outbox row as the core's decision table sees it.

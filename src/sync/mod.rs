@@ -37,10 +37,10 @@ pub use matching::{
     PlannedCreation, ProposedLink, Suggestion, SuggestionReason,
 };
 pub use orders::{
-    build_push, decide, external_reference, match_customer, next_attempt_delay, status_key,
-    Adjustment, BlockReason, ChargeSnapshot, CustomerMatch, CustomerMatchedBy, OrderAction,
-    OrderLineSnapshot, OrderSettings, OrderSnapshot, OutboxState, PushPlan, StatusMap,
-    UnlinkedLine,
+    build_push, customer_searches, decide, external_reference, match_customer, next_attempt_delay,
+    status_key, triage, Adjustment, BlockReason, ChargeSnapshot, CustomerMatch, CustomerMatchedBy,
+    CustomerSearch, OrderAction, OrderLineSnapshot, OrderSettings, OrderSnapshot, OutboxState,
+    PushPlan, StatusMap, Triage, UnlinkedLine,
 };
 pub use shop::{Link, Links, ShopIndex, ShopKind, ShopProduct};
 pub use stock::{
