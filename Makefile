@@ -25,7 +25,7 @@ export WP_BUNDLE WP_TESTS_BUNDLE WP_LANGUAGES_BUNDLE
 
 
 .PHONY: i18n
-.PHONY: help deps build build-ext build-ffi build-sandbox test test-rust test-php test-php-ext \
+.PHONY: help deps build build-ext build-ffi build-sandbox lint test test-rust test-php test-php-ext \
         test-php-ffi test-wp test-browser test-hosts check-ffi-symbols dist demo sandbox bench fmt clean
 
 help: ## List the targets
@@ -48,7 +48,12 @@ build-ffi: deps ## Build the portable FFI library (target/ffi)
 build-sandbox: ## Build the Shopcaisse sandbox server
 	CARGO_TARGET_DIR=target/sandbox $(CARGO) build --release --locked --no-default-features --features sandbox --bin shopcaisse-sandbox
 
-test: deps build test-rust check-ffi-symbols test-php test-wp test-hosts ## Everything CI runs: Rust tests, the PHP suite on both backends, the WordPress tier, the ZIP on Apache hosts
+lint: deps ## cargo fmt --check, and clippy with -D warnings on both feature sets (the extension; the FFI library with the sandbox and the tests)
+	$(CARGO) fmt --all --check
+	CARGO_TARGET_DIR=target/ext $(CARGO) clippy --locked --all-targets -- -D warnings
+	CARGO_TARGET_DIR=target/ffi $(CARGO) clippy --locked --no-default-features --features sandbox --all-targets -- -D warnings
+
+test: deps lint build test-rust check-ffi-symbols test-php test-wp test-hosts ## Everything CI runs: lints, Rust tests, the PHP suite on both backends, the WordPress tier, the ZIP on Apache hosts
 
 test-rust: ## Rust unit and integration tests (the sandbox runs in-process on loopback)
 	CARGO_TARGET_DIR=target/ffi $(CARGO) test --locked --no-default-features --features sandbox

@@ -114,8 +114,8 @@ mod bench {
             (items, problems, pages)
         } else {
             let listing = client.items(&company).unwrap();
-            let pages = listing.items.len().div_ceil(page_size as usize) as u32;
-            (listing.items.len(), listing.problems.len(), pages)
+            let pages = listing.items().len().div_ceil(page_size as usize) as u32;
+            (listing.items().len(), listing.problems().len(), pages)
         };
         let items_time = started.elapsed();
         let started = Instant::now();
@@ -126,7 +126,7 @@ mod bench {
              \"itemProblems\":{problems},\"itemsMs\":{},\"stockRows\":{},\"stocksMs\":{},\
              \"peakKiB\":{}}}",
             items_time.as_millis(),
-            stocks.items.len(),
+            stocks.items().len(),
             stocks_time.as_millis(),
             peak_kib("self"),
         );

@@ -165,6 +165,9 @@ struct Inner {
     retry_after_secs: Option<u64>,
     /// A finer cause within the kind, for people ("tls" within network), never for decisions.
     cause: Option<&'static str>,
+    /// A request that may have been carried out although it failed (an order POST answered
+    /// by a timeout, a reset or a 5xx): what it did is not known yet.
+    outcome_unknown: bool,
 }
 
 /// The core's result type.
@@ -179,6 +182,7 @@ impl Error {
             http_status: None,
             retry_after_secs: None,
             cause: None,
+            outcome_unknown: false,
         }))
     }
 
@@ -203,6 +207,17 @@ impl Error {
 
     pub fn cause(&self) -> Option<&'static str> {
         self.0.cause
+    }
+
+    /// Marks a failure after which the request may still have been carried out.
+    pub fn with_outcome_unknown(mut self) -> Self {
+        self.0.outcome_unknown = true;
+        self
+    }
+
+    /// Whether the failed request may have been carried out all the same.
+    pub fn outcome_unknown(&self) -> bool {
+        self.0.outcome_unknown
     }
 
     /// Prefixes the message with what was being done ("listing stock: …").

@@ -23,7 +23,7 @@ fn catalog_size(env: &Env) -> usize {
 fn rows_with_wrong_types_are_skipped_and_reported_while_the_page_survives() {
     let env = start();
     let listing = listing_with(&env, Malformation::WrongTypes);
-    assert_eq!(listing.items.len(), catalog_size(&env));
+    assert_eq!(listing.items().len(), catalog_size(&env));
     let skipped: Vec<_> = listing.problems_of(ProblemKind::Malformed).collect();
     assert_eq!(skipped.len(), 3, "{skipped:?}");
     let ids: Vec<_> = skipped.iter().map(|p| p.id.as_deref()).collect();
@@ -36,9 +36,9 @@ fn rows_with_wrong_types_are_skipped_and_reported_while_the_page_survives() {
 fn a_row_without_id_is_skipped_and_a_row_without_name_is_kept_and_reported() {
     let env = start();
     let listing = listing_with(&env, Malformation::MissingFields);
-    assert_eq!(listing.items.len(), catalog_size(&env) + 1);
+    assert_eq!(listing.items().len(), catalog_size(&env) + 1);
     let nameless = listing
-        .items
+        .items()
         .iter()
         .find(|i| i.id.as_str() == "no-name-1")
         .unwrap();
@@ -53,10 +53,10 @@ fn a_row_without_id_is_skipped_and_a_row_without_name_is_kept_and_reported() {
 fn null_where_a_list_belongs_reads_as_an_empty_list() {
     let env = start();
     let listing = listing_with(&env, Malformation::NullArrays);
-    assert_eq!(listing.items.len(), catalog_size(&env));
-    assert!(listing.problems.is_empty(), "{:?}", listing.problems);
+    assert_eq!(listing.items().len(), catalog_size(&env));
+    assert!(listing.problems().is_empty(), "{:?}", listing.problems());
     assert!(listing
-        .items
+        .items()
         .iter()
         .all(|i| i.barcodes.is_empty() && i.images.is_empty()));
 }
@@ -65,17 +65,17 @@ fn null_where_a_list_belongs_reads_as_an_empty_list() {
 fn unknown_fields_are_ignored() {
     let env = start();
     let listing = listing_with(&env, Malformation::UnknownFields);
-    assert_eq!(listing.items.len(), catalog_size(&env));
-    assert!(listing.problems.is_empty());
+    assert_eq!(listing.items().len(), catalog_size(&env));
+    assert!(listing.problems().is_empty());
 }
 
 #[test]
 fn an_unknown_item_type_is_kept_as_unsupported_and_reported() {
     let env = start();
     let listing = listing_with(&env, Malformation::UnknownType);
-    assert_eq!(listing.items.len(), catalog_size(&env) + 1);
+    assert_eq!(listing.items().len(), catalog_size(&env) + 1);
     let gift = listing
-        .items
+        .items()
         .iter()
         .find(|i| i.id.as_str() == "gift-card-1")
         .unwrap();
@@ -90,7 +90,7 @@ fn huge_strings_are_cut_to_bounds_and_reported() {
     let env = start();
     let listing = listing_with(&env, Malformation::HugeStrings);
     let huge = listing
-        .items
+        .items()
         .iter()
         .find(|i| i.id.as_str() == "huge-1")
         .unwrap();
@@ -104,17 +104,17 @@ fn huge_strings_are_cut_to_bounds_and_reported() {
 fn a_non_utf8_byte_is_replaced_and_the_rest_of_the_page_kept() {
     let env = start();
     let listing = listing_with(&env, Malformation::NonUtf8);
-    assert_eq!(listing.items.len(), catalog_size(&env) + 1);
+    assert_eq!(listing.items().len(), catalog_size(&env) + 1);
     let latin = listing
-        .items
+        .items()
         .iter()
         .find(|i| i.id.as_str() == "latin1-1")
         .unwrap();
     assert_eq!(latin.name, "Caf\u{FFFD} moulu");
     // Accents elsewhere on the page survive.
-    assert!(listing.items.iter().any(|i| i.name == "Assiette creuse"));
+    assert!(listing.items().iter().any(|i| i.name == "Assiette creuse"));
     assert!(listing
-        .items
+        .items()
         .iter()
         .any(|i| i.name == "Café en grains — Éthiopie"));
     assert_eq!(listing.problems_of(ProblemKind::InvalidUtf8).count(), 1);
@@ -130,7 +130,7 @@ fn ids_repeated_across_pages_are_kept_once_and_reported() {
     env.sandbox
         .set_faults(|f| f.malformed = vec![Malformation::DuplicateIds]);
     let listing = client.items(&env.company).unwrap();
-    assert_eq!(listing.items.len(), 120);
+    assert_eq!(listing.items().len(), 120);
     assert_eq!(listing.problems_of(ProblemKind::Duplicate).count(), 4);
 }
 
@@ -152,7 +152,7 @@ fn every_malformation_at_once_still_yields_the_whole_catalog() {
     let client = env.client_with(|c| c.page_size = 6);
     let listing = client.items(&env.company).unwrap();
     // The catalog, plus the kept oddities: no-name-1, gift-card-1, huge-1, latin1-1.
-    assert_eq!(listing.items.len(), catalog_size(&env) + 4);
+    assert_eq!(listing.items().len(), catalog_size(&env) + 4);
 }
 
 #[test]

@@ -63,7 +63,10 @@ fn the_binary_prints_its_port_first_and_serves_the_demo_shop() {
     let client = Client::new(config).unwrap();
     let bundle = client.authentication().unwrap();
     let items = client.items(&bundle.companies[0]).unwrap();
-    assert_eq!(items.items.len(), state["items"].as_u64().unwrap() as usize);
+    assert_eq!(
+        items.items().len(),
+        state["items"].as_u64().unwrap() as usize
+    );
 }
 
 #[test]
@@ -77,7 +80,7 @@ fn the_binary_generates_a_catalog_and_takes_another_token() {
     ))
     .unwrap();
     let company = client.authentication().unwrap().companies[0].clone();
-    assert_eq!(client.items(&company).unwrap().items.len(), 300);
+    assert_eq!(client.items(&company).unwrap().items().len(), 300);
 }
 
 #[test]

@@ -39,7 +39,7 @@ fn building_a_client_opens_nothing_until_the_first_request() {
     let sandbox = sandbox_with_secret_token();
     let client = client_for(sandbox.base_url());
     assert!(!client.agent_started());
-    client.companies().unwrap();
+    let _ = client.companies().unwrap();
     assert!(client.agent_started());
 }
 

@@ -90,7 +90,7 @@ fn the_token_is_in_no_tracing_event() {
     let pos = shopcaisse_sync::model::PosId::parse(&ids.pos).unwrap();
     let missing = shopcaisse_sync::model::PosOrderId::parse("nope").unwrap();
     {
-        client.items(&company).unwrap();
+        let _ = client.items(&company).unwrap();
         client
             .push_order(&store, &order_in(&sandbox, "WEB-T", &pos))
             .unwrap();

@@ -12,6 +12,11 @@ use ShopcaisseSync\Shim\Native;
 
 final class Engine
 {
+    /** The engine's limits and messages (`src/engine/input.rs`), for what must be refused here. */
+    private const MAX_DEPTH = 64;
+    private const DEEP = 'the value is nested too deeply';
+    private const NOT_UTF8 = 'a string is not valid UTF-8';
+
     private \FFI\CData $handle;
 
     /**
@@ -20,6 +25,14 @@ final class Engine
      */
     public function __construct(array $settings, string $state_dir)
     {
+        // A C string ends at the first NUL: the path would be cut and another directory used.
+        // The engine refuses such a path; it must see it whole to do so.
+        if (str_contains($state_dir, "\0")) {
+            throw new InvalidInputException('the state directory contains a NUL byte', 40);
+        }
+        if (preg_match('//u', $state_dir) !== 1) {
+            throw new InvalidInputException(self::NOT_UTF8, 40);
+        }
         $ffi = Native::ffi();
         $handle = $ffi->new('ScsEngine*');
         $error = $ffi->new('char*');
@@ -55,10 +68,10 @@ final class Engine
         return $this->call('testConnection', []);
     }
 
-    /** Reads the catalog, prices and stock from the API into the cache; a summary. */
-    public function refreshCatalog(): array
+    /** Reads the catalog, prices and stock from the API into the cache; a summary (force: replace the cache with an answer the guard held back). */
+    public function refreshCatalog(bool $force = false): array
     {
-        return $this->call('refreshCatalog', []);
+        return $this->call('refreshCatalog', ['force' => $force]);
     }
 
     /** One page of the cached catalog: query text, linked, kind, parent, top_level_only, page, per_page. */
@@ -262,21 +275,42 @@ final class Engine
         return json_decode($text, true, 512, JSON_THROW_ON_ERROR);
     }
 
-    /** Arguments travel as a JSON object; bad UTF-8 or NAN are refused as the extension refuses them. */
+    /**
+     * Arguments travel as a JSON object, refused with the extension's messages when they cannot:
+     * nesting deeper than the engine accepts (a recursive array is endlessly deep), objects,
+     * bad UTF-8, NAN. The depth is checked first, without recursion: json_encode checks its
+     * depth limit only on the way back up, so an array nested 100 000 deep would crash the
+     * process inside it. The engine then admits the decoded arguments (NUL bytes, sizes)
+     * exactly as it admits the extension's (`src/engine/input.rs`).
+     */
     private static function encode(array $args): string
     {
-        array_walk_recursive($args, static function (mixed $value): void {
-            if (is_object($value) || is_resource($value)) {
-                throw new InvalidInputException(
-                    'only arrays, strings, numbers, booleans and null can be passed to the engine',
-                    40
-                );
+        $stack = [[$args, 0]];
+        while ($stack) {
+            [$array, $depth] = array_pop($stack);
+            if ($depth >= self::MAX_DEPTH) {
+                throw new InvalidInputException(self::DEEP, 40);
             }
-        });
+            foreach ($array as $value) {
+                if (is_array($value)) {
+                    $stack[] = [$value, $depth + 1];
+                } elseif (is_object($value) || is_resource($value)) {
+                    throw new InvalidInputException(
+                        'only arrays, strings, numbers, booleans and null can be passed to the engine',
+                        40
+                    );
+                }
+            }
+        }
         try {
             return json_encode((object) $args, JSON_THROW_ON_ERROR | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION);
         } catch (\JsonException $e) {
-            throw new InvalidInputException('a value cannot be passed to the engine: ' . $e->getMessage(), 40);
+            throw new InvalidInputException(match ($e->getCode()) {
+                JSON_ERROR_DEPTH, JSON_ERROR_RECURSION => self::DEEP,
+                JSON_ERROR_UTF8 => self::NOT_UTF8,
+                JSON_ERROR_INF_OR_NAN => 'NAN and INF cannot cross the boundary',
+                default => 'a value cannot be passed to the engine: ' . $e->getMessage(),
+            }, 40);
         }
     }
 

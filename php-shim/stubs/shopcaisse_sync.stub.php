@@ -32,18 +32,27 @@ final class Engine
     public function diagnostics(): array {}
 
     /**
-     * Checks the key against the API. A failed test is returned, not thrown.
+     * Checks the key against the API. A failed test is returned, not thrown. One attempt per
+     * request with short timeouts: it answers within about 15 s even against an API that hangs.
+     * `limitations` lists what the key cannot do for this configuration (a missing permission
+     * such as `orders:write`, a chosen POS without the order module).
      *
      * @return array{ok:bool,error:?array{kind:string,code:int,class:string,message:string,
      *               http_status:?int,retry_after:?int},companies:list<array{id:string,name:string}>,
      *               stores:list<array{id:string,name:string,company_id:?string,pos:list<array>}>,
      *               price_lists:list<array>,permissions:list<string>,resources:?array,
-     *               warnings:list<array{operation:string,error:array}>}
+     *               warnings:list<array{operation:string,error:?array,problems?:list<string>}>,
+     *               limitations:list<array{feature:string,missing:string,message:string}>}
      */
     public function testConnection(): array {}
 
-    /** Reads the catalog, prices and stock from the API into the cache; a summary. */
-    public function refreshCatalog(): array {}
+    /**
+     * Reads the catalog, prices and stock from the API into the cache; a summary. An answer that
+     * skipped rows, came back empty or shrank past the mass-drop thresholds does not replace what
+     * the cache holds (`items_held`, `prices_held`, `stock_held` say why, `problems` lists every
+     * row not read) unless `$force` is true.
+     */
+    public function refreshCatalog(bool $force = false): array {}
 
     /** One page of the cached catalog: query text, linked, kind, parent, top_level_only, page, per_page. */
     public function searchCatalog(array $query): array {}
@@ -170,10 +179,19 @@ final class Engine
     /** Records the stock PHP wrote: a list of [wc_id, quantity]. */
     public function reportStockApplied(array $writes): array {}
 
-    /** Reacts to an order's status change: queue, cancel in the POS, withdraw or nothing. */
+    /**
+     * Reacts to an order's status change: queue, cancel in the POS, withdraw or nothing. A
+     * cancellation is recorded first (state `cancelling`) and tried once at once; when the POS
+     * cannot be reached it stays `cancelling` and `pushOrders` retries it until it ends
+     * `cancelled`.
+     */
     public function orderChanged(array $order): array {}
 
-    /** Delivers the queued orders that are due, at most limit. */
+    /**
+     * Delivers the orders and cancellations that are due, at most limit: claimed, pushed,
+     * adopted, failed, blocked, cancelled, cancelling counts and one row per order. A push whose
+     * outcome is unknown is only looked up, never posted again, until `push_grace_ms` has passed.
+     */
     public function pushOrders(int $limit): array {}
 
     /** The order button: queues the order if needed and delivers it now. */

@@ -232,14 +232,16 @@ impl Client {
 
     /// Endpoint 9: the product families, without the technical ones ("System family", "Pas de famille").
     pub fn families(&self, company: &CompanyId) -> Result<Listing<Family>> {
-        let mut listing: Listing<Family> = self.listing(
+        let listing: Listing<Family> = self.listing(
             "listing families",
             &paths::families(company),
             Vec::new(),
             false,
         )?;
-        listing.items.retain(|f| !f.is_technical());
-        Ok(listing)
+        Ok(listing.map(|mut families| {
+            families.retain(|f| !f.is_technical());
+            families
+        }))
     }
 
     /// Endpoint 10: the price lists ("Défaut" is the default one).
@@ -260,10 +262,7 @@ impl Client {
             Vec::new(),
             true,
         )?;
-        Ok(Listing {
-            items: rows.items.into_iter().map(|r| r.into_price(list)).collect(),
-            problems: rows.problems,
-        })
+        Ok(rows.map(|rows| rows.into_iter().map(|r| r.into_price(list)).collect()))
     }
 
     /// Endpoint 12: the stock of a store (`type=DEFAULT`), every page read. Stock may be negative or
@@ -317,16 +316,16 @@ impl Client {
 
     /// Endpoint 16: pushes an order to the POS, at most once per external reference.
     ///
-    /// The POST is never repeated blindly. Before every POST, the first included, the
-    /// reference is looked up (endpoint 17): an order found is adopted, and only a confirmed
-    /// absence (a complete, fully readable lookup) allows a POST. This covers an answer lost
-    /// after the server committed (timeout, reset, 5xx), a 409, and a previous run that died
-    /// mid-push. A 401 is told apart: `OrderModuleMissing` when the token is still valid,
-    /// `InvalidToken` otherwise.
+    /// The POST is never repeated within a call. Before it, the reference is looked up
+    /// (endpoint 17): an order found is adopted, and only a confirmed absence (a complete, fully
+    /// readable lookup) allows the POST. A 409 is answered by the same lookup. A 401 is told
+    /// apart: `OrderModuleMissing` when the token is still valid, `InvalidToken` otherwise.
     ///
-    /// Residual risk, documented: if the server commits an order only after the client has
-    /// both timed out and looked it up (each retry waits a backoff first), a duplicate is
-    /// possible; the outcome's `others` then shows it on the next push of that reference.
+    /// When the POST fails in a way that may hide a commit (timeout, reset, 5xx), the reference
+    /// is looked up a few more times, spread over the retry budget; if the order still does not
+    /// show, the error is marked [`Error::outcome_unknown`]: the POS may commit it later, so the
+    /// caller must not post it again before a grace window has passed (the engine's
+    /// `push_grace_ms`) with look-ups still finding nothing.
     pub fn push_order(&self, store: &StoreId, order: &OrderPush) -> Result<PushOutcome> {
         let op = "pushing an order";
         let reference = order.external_reference.trim();
@@ -346,57 +345,58 @@ impl Client {
         };
         let body = serde_json::to_vec(&wire::WireOrderPush::from(order))
             .map_err(|e| Error::internal(e.to_string()))?;
-        let path = paths::orders(store);
+        if let Some(found) = self.existing_order(store, reference)? {
+            tracing::info!(reference, order = %found.order.id, "order already in the POS: adopted");
+            return Ok(found);
+        }
         let started = Instant::now();
-        let mut unknown_outcomes = 0u32;
-        loop {
-            if let Some(found) = self.existing_order(store, reference)? {
-                tracing::info!(reference, order = %found.order.id, "order already in the POS: adopted");
-                return Ok(found);
-            }
-            let error = match self.send(op, Method::Post, &path, &[], Some(&body)) {
-                Ok(reply) => match self.one::<PosOrder>(op, &reply) {
-                    Ok(created) => {
-                        return Ok(PushOutcome {
-                            order: created,
-                            how: PushHow::Created,
-                            others: Vec::new(),
-                        })
-                    }
+        let error = match self.send(op, Method::Post, &paths::orders(store), &[], Some(&body)) {
+            Ok(reply) => {
+                return match self.one::<PosOrder>(op, &reply) {
+                    Ok(created) => Ok(PushOutcome {
+                        order: created,
+                        how: PushHow::Created,
+                        others: Vec::new(),
+                    }),
                     // Committed, but the answer is unreadable: the lookup tells what exists.
-                    Err(e) => {
-                        return self
-                            .existing_order(store, reference)?
-                            .ok_or(e.context("the order was accepted but cannot be found"));
-                    }
-                },
-                Err(e) => e,
-            };
-            match error.kind() {
-                ErrorKind::InvalidToken if error.http_status() == Some(401) => {
-                    return Err(self.explain_push_401());
-                }
-                ErrorKind::Conflict => {
-                    return self.existing_order(store, reference)?.ok_or(error.context(
-                        "the POS refused the reference as a duplicate but no order carries it",
-                    ));
-                }
-                ErrorKind::Timeout | ErrorKind::Network | ErrorKind::Server => {
-                    unknown_outcomes += 1;
-                    let delay = self.backoff.delay(unknown_outcomes, None);
-                    if unknown_outcomes >= self.config.max_attempts.max(1)
-                        || started.elapsed() + delay > self.config.retry_budget
-                    {
-                        return Err(error.context(format!(
-                            "order {reference} may or may not have reached the POS; \
-                             it is looked up before any new attempt"
-                        )));
-                    }
-                    tracing::warn!(reference, error = %error, "order push outcome unknown: looking it up");
-                    self.sleep(delay);
-                }
-                _ => return Err(error),
+                    Err(e) => self
+                        .existing_order(store, reference)?
+                        .ok_or(e.context("the order was accepted but cannot be found")),
+                };
             }
+            Err(e) => e,
+        };
+        match error.kind() {
+            ErrorKind::InvalidToken if error.http_status() == Some(401) => {
+                Err(self.explain_push_401())
+            }
+            ErrorKind::Conflict => {
+                self.existing_order(store, reference)?.ok_or(error.context(
+                    "the POS refused the reference as a duplicate but no order carries it",
+                ))
+            }
+            ErrorKind::Timeout | ErrorKind::Network | ErrorKind::Server => {
+                tracing::warn!(reference, error = %error, "order push outcome unknown: looking it up");
+                for looked in 1..self.config.max_attempts.max(1) {
+                    let delay = self.backoff.delay(looked, None);
+                    if started.elapsed() + delay > self.config.retry_budget {
+                        break;
+                    }
+                    self.sleep(delay);
+                    match self.existing_order(store, reference) {
+                        Ok(Some(found)) => return Ok(found),
+                        Ok(None) => {}
+                        Err(_) => break,
+                    }
+                }
+                Err(error
+                    .context(format!(
+                        "order {reference} may or may not have reached the POS; \
+                         it is looked up, not posted again, until the grace window has passed"
+                    ))
+                    .with_outcome_unknown())
+            }
+            _ => Err(error),
         }
     }
 
@@ -409,16 +409,16 @@ impl Client {
     ) -> Result<Listing<PosOrder>> {
         let reference = reference.trim();
         let query = vec![(query::EXTERNAL_REFERENCE, reference.to_owned())];
-        let mut listing: Listing<PosOrder> = self.listing(
+        let listing: Listing<PosOrder> = self.listing(
             "finding orders by reference",
             &paths::orders(store),
             query,
             true,
         )?;
-        listing
-            .items
-            .retain(|o| o.external_reference.as_deref().map(str::trim) == Some(reference));
-        Ok(listing)
+        Ok(listing.map(|mut orders| {
+            orders.retain(|o| o.external_reference.as_deref().map(str::trim) == Some(reference));
+            orders
+        }))
     }
 
     /// Endpoint 18: one order with its status.
@@ -442,30 +442,19 @@ impl Client {
     /// The order already held under `reference`, if the lookup can tell. A lookup that skipped
     /// rows or stopped early cannot prove absence: it is an error, never "absent".
     fn existing_order(&self, store: &StoreId, reference: &str) -> Result<Option<PushOutcome>> {
-        let found = self
+        let mut orders = self
             .find_orders_by_reference(store, reference)
-            .map_err(|e| e.context("checking whether the order is already in the POS"))?;
-        let blind = found.problems.iter().find(|p| {
-            matches!(
-                p.kind,
-                ProblemKind::Malformed | ProblemKind::PagingAnomaly | ProblemKind::InvalidUtf8
-            )
-        });
-        let mut orders = found.items;
+            .map_err(|e| e.context("checking whether the order is already in the POS"))?
+            .into_found(&format!(
+                "confirming that order {reference} is absent from the POS before pushing it"
+            ))?;
         if orders.is_empty() {
-            if let Some(problem) = blind {
-                return Err(Error::new(
-                    ErrorKind::UnexpectedPayload,
-                    format!(
-                        "cannot confirm that order {reference} is absent from the POS ({problem}); \
-                         not pushing it"
-                    ),
-                ));
-            }
             return Ok(None);
         }
-        let cancelled = |o: &PosOrder| o.status.to_ascii_lowercase().contains("cancel");
-        let chosen = orders.iter().position(|o| !cancelled(o)).unwrap_or(0);
+        let chosen = orders
+            .iter()
+            .position(|o| !o.status.is_cancelled())
+            .unwrap_or(0);
         let order = orders.remove(chosen);
         Ok(Some(PushOutcome {
             order,
@@ -504,14 +493,14 @@ impl Client {
         query: Vec<(&'static str, String)>,
         paginated: bool,
     ) -> Result<Listing<T>> {
-        let mut out = Listing::default();
+        let (mut items, mut problems) = (Vec::new(), Vec::new());
         let mut seen = HashSet::new();
         self.pages(op, path, &query, paginated, &mut seen, |page: Page<T>| {
-            out.items.extend(page.items);
-            out.problems.extend(page.problems);
+            items.extend(page.items);
+            problems.extend(page.problems);
             Ok(())
         })?;
-        Ok(out)
+        Ok(Listing::new(items, problems))
     }
 
     /// Reads every page, looping on `hasNextPage` (never on a short page). When the first page
@@ -540,7 +529,7 @@ impl Client {
             let page_no = paginated.then_some(number);
             let (value, lossy) = wire::json(&reply.body)
                 .map_err(|e| self.unexpected(op, format!("page {number}: {e}")))?;
-            let raw = wire::page(value)
+            let raw = wire::page(value, paginated)
                 .map_err(|e| self.unexpected(op, format!("page {number}: {e}")))?;
             let rows = raw.rows.len();
             let mut page = Page {
@@ -555,6 +544,7 @@ impl Client {
                     row: None,
                     id: None,
                     detail: "the page was not valid UTF-8; invalid bytes were replaced".into(),
+                    skipped: false,
                 });
             }
             for (i, row) in raw.rows.iter().enumerate() {
@@ -571,6 +561,7 @@ impl Client {
                                     id: Some(key.clone()),
                                     detail: "already listed on an earlier row; this one ignored"
                                         .into(),
+                                    skipped: false,
                                 });
                                 continue;
                             }
@@ -582,6 +573,7 @@ impl Client {
                                 row: Some(i),
                                 id: key.clone(),
                                 detail,
+                                skipped: false,
                             }));
                         page.items.push(value);
                     }
@@ -591,6 +583,7 @@ impl Client {
                         row: Some(i),
                         id: wire::raw_id(row),
                         detail: format!("row skipped: {reason}"),
+                        skipped: true,
                     }),
                 }
             }
@@ -621,6 +614,7 @@ impl Client {
                         row: None,
                         id: None,
                         detail: format!("{detail}; the listing stopped and may be incomplete"),
+                        skipped: false,
                     }],
                 });
             }

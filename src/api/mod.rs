@@ -18,5 +18,5 @@ mod wire;
 
 pub use client::Client;
 pub use config::{ClientConfig, Sleeper, PRODUCTION_BASE_URL};
-pub use listing::{Listing, Page, Problem, ProblemKind};
+pub use listing::{Known, Listing, Page, Problem, ProblemKind};
 pub use requests::{ItemUpdate, NewItem, PushHow, PushOutcome};

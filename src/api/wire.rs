@@ -12,8 +12,8 @@ use super::listing::ProblemKind;
 use crate::model::{
     Attribute, AuthBundle, Company, CompanyId, Customer, CustomerId, Family, FamilyId, Item,
     ItemId, ItemKind, Money, NewCustomer, OrderPush, PackComponent, Payment, Pos, PosId, PosOrder,
-    PosOrderId, Price, PriceList, PriceListId, Quantity, Sale, SaleLine, StockRow, Store, StoreId,
-    Unit, UnitKind,
+    PosOrderId, PosOrderStatus, Price, PriceList, PriceListId, Quantity, Sale, SaleLine, StockRow,
+    Store, StoreId, Unit, UnitKind,
 };
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -152,18 +152,28 @@ pub(crate) struct RawPage {
     pub has_next: bool,
 }
 
-/// Reads a listing envelope `{"items":[...],"hasNextPage":bool,"skipped":int}` [observed]. A bare
-/// array is accepted too (the non-paginated listings may send one), and means "no next page";
-/// `items: null` is an empty page.
-pub(crate) fn page(body: Value) -> Result<RawPage, String> {
+/// Reads a listing envelope `{"items":[...],"hasNextPage":bool,"skipped":int}` [observed].
+///
+/// The contract says never to infer the end of a paginated listing, so a page of one must be a
+/// whole envelope: a bare array, an envelope without a readable `hasNextPage` or without an
+/// `items` list is refused, and the walk fails (the caller keeps what it had). The
+/// non-paginated listings send a bare array, accepted as the whole answer.
+pub(crate) fn page(body: Value, paginated: bool) -> Result<RawPage, String> {
     match body {
-        Value::Array(rows) => Ok(RawPage {
+        Value::Array(rows) if !paginated => Ok(RawPage {
             rows,
             has_next: false,
         }),
+        Value::Array(_) => Err(
+            "a bare list where a page envelope was expected: where the listing ends is unknown"
+                .into(),
+        ),
         Value::Object(mut map) => {
             let rows = match map.remove("items") {
                 Some(Value::Array(rows)) => rows,
+                Some(Value::Null) | None if paginated => {
+                    return Err("the page has no \"items\" list".into())
+                }
                 Some(Value::Null) | None => Vec::new(),
                 Some(other) => {
                     return Err(format!(
@@ -172,10 +182,14 @@ pub(crate) fn page(body: Value) -> Result<RawPage, String> {
                     ))
                 }
             };
-            let has_next = map
-                .get("hasNextPage")
-                .and_then(lenient_bool)
-                .unwrap_or(false);
+            let has_next = match map.get("hasNextPage").and_then(lenient_bool) {
+                Some(has_next) => has_next,
+                None if paginated => return Err(
+                    "the page has no readable \"hasNextPage\": where the listing ends is unknown"
+                        .into(),
+                ),
+                None => false,
+            };
             Ok(RawPage { rows, has_next })
         }
         other => Err(format!(
@@ -223,9 +237,16 @@ pub(crate) trait FromWire: Sized {
     fn key(&self) -> Option<&str>;
 }
 
-/// The id of a raw row, for reports about rows that could not be read.
+/// The id of a raw row, for reports about rows that could not be read: its `id`, or for a price
+/// or stock row the `item` it is about (a string, or an object with an `id`).
 pub(crate) fn raw_id(row: &Value) -> Option<String> {
-    match row.get("id")? {
+    let id = match (row.get("id"), row.get("item")) {
+        (Some(id), _) => id,
+        (None, Some(Value::Object(item))) => item.get("id")?,
+        (None, Some(item)) => item,
+        (None, None) => return None,
+    };
+    match id {
         Value::String(s) => {
             let mut s = s.clone();
             cut(&mut s, 128);
@@ -1262,10 +1283,25 @@ struct WireOrder {
     statuses: Vec<Value>,
 }
 
+/// The one reading of a POS order status [assumed values]: `not_acked`, `accepted` (`acked`),
+/// `finalized` (`finalised`, `done`), `cancelled` (`canceled`); case and spaces ignored. Any
+/// other value is kept as `Other`, which never counts as cancelled.
+pub(crate) fn pos_order_status(raw: &str) -> PosOrderStatus {
+    let folded = raw.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+    match folded.as_str() {
+        "not_acked" | "notacked" => PosOrderStatus::NotAcked,
+        "accepted" | "acked" => PosOrderStatus::Accepted,
+        "finalized" | "finalised" | "done" => PosOrderStatus::Finalized,
+        "cancelled" | "canceled" => PosOrderStatus::Cancelled,
+        _ => PosOrderStatus::Other(folded),
+    }
+}
+
 /// 16 (201), 17, 18: `{id, externalReference, status, fiscalStatus, total, statuses?}`. Without a
-/// `status`, the last entry of `statuses` (`{"status": ...}`) is used.
+/// `status`, the last entry of `statuses` (`{"status": ...}`) is used. An unreadable `total` is
+/// noted and left out: it must not hide the order (a cancellation needs its id and status).
 impl FromWire for PosOrder {
-    fn from_wire(row: &Value, _notes: &mut Notes) -> Result<Self, String> {
+    fn from_wire(row: &Value, notes: &mut Notes) -> Result<Self, String> {
         let w: WireOrder = decode(row)?;
         let status = non_empty(w.status)
             .or_else(|| {
@@ -1276,12 +1312,16 @@ impl FromWire for PosOrder {
                     .map(str::to_owned)
             })
             .unwrap_or_else(|| "unknown".into());
+        let total = money(&w.total, "total").unwrap_or_else(|reason| {
+            notes.add(ProblemKind::Malformed, format!("{reason}; left out"));
+            None
+        });
         Ok(PosOrder {
             id: id(w.id, PosOrderId::parse, "id")?,
             external_reference: non_empty(w.external_reference),
-            status,
+            status: pos_order_status(&status),
             fiscal_status: non_empty(w.fiscal_status),
-            total: money(&w.total, "total")?,
+            total,
         })
     }
     fn key(&self) -> Option<&str> {
@@ -1297,6 +1337,38 @@ mod tests {
     fn item(v: Value) -> (Result<Item, String>, Notes) {
         let mut notes = Notes::default();
         (Item::from_wire(&v, &mut notes), notes)
+    }
+
+    #[test]
+    fn one_reading_of_the_pos_order_status() {
+        use PosOrderStatus as S;
+        for (raw, status) in [
+            ("cancelled", S::Cancelled),
+            ("canceled", S::Cancelled),
+            (" CANCELLED ", S::Cancelled),
+            ("not_acked", S::NotAcked),
+            ("accepted", S::Accepted),
+            ("finalized", S::Finalized),
+            ("cancel_requested", S::Other("cancel_requested".into())),
+            ("uncancelled", S::Other("uncancelled".into())),
+        ] {
+            assert_eq!(pos_order_status(raw), status, "{raw}");
+        }
+        assert!(!pos_order_status("cancellation_refused").is_cancelled());
+    }
+
+    #[test]
+    fn an_order_with_an_unreadable_total_is_still_read() {
+        let mut notes = Notes::default();
+        let order = PosOrder::from_wire(
+            &json!({"id": "o1", "externalReference": "WEB-1", "status": "canceled",
+                    "total": "douze"}),
+            &mut notes,
+        )
+        .unwrap();
+        assert!(order.status.is_cancelled());
+        assert_eq!(order.total, None);
+        assert_eq!(notes.0.len(), 1);
     }
 
     #[test]

@@ -3,11 +3,14 @@
 
 use super::context::{now_ms, parse_args, php_map, to_json};
 use super::Engine;
-use crate::model::{ItemKind, Price};
+use crate::api::{Known, Problem};
+use crate::model::{ItemKind, Price, PriceListId, StockRow};
 use crate::state::{CatalogQuery, LogLevel, NewLog};
+use crate::sync::shrink_hold;
 use crate::{Error, ErrorKind, Result};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::collections::HashSet;
 use std::time::Instant;
 
 /// How many listing problems a refresh summary carries (all are logged).
@@ -15,35 +18,108 @@ const PROBLEMS_SHOWN: usize = 50;
 
 impl Engine {
     /// Reads the chosen company's catalog, the chosen price list and the store's stock from the
-    /// API and replaces the cache with them. A listing that fails midway replaces nothing: an
-    /// incomplete catalog must never look like deleted items.
-    pub(super) fn refresh_catalog(&self) -> Result<Value> {
+    /// API and replaces the cache with them, each part on its own:
+    ///
+    /// - a listing that fails midway (an error, a page that lost its envelope) replaces nothing:
+    ///   an incomplete catalog must never look like deleted items; for the catalog the refresh
+    ///   fails, for prices and stock the part is held and reported;
+    /// - a row that could not be read is "unknown", never "missing": the cache keeps what it had
+    ///   for that id (and for every id, when the unreadable row has no readable id);
+    /// - an answer that came back empty, or shrank past the mass-drop thresholds
+    ///   (`max_drop_percent`, `min_drop_count`), is held like a stock run: reported, and
+    ///   applied only when forced.
+    pub(super) fn refresh_catalog(&self, args: &Value) -> Result<Value> {
+        #[derive(Deserialize)]
+        struct Args {
+            /// Replace the cache with an answer the guard held back: the merchant confirmed it.
+            #[serde(default)]
+            force: bool,
+        }
+        let Args { force } = parse_args("refreshCatalog", args)?;
         let started = Instant::now();
         let run = self.run_id("catalog");
         let client = self.client()?;
         let company = self.company()?.clone();
+        let state = self.state()?;
+        let cache = state.catalog();
+        let guard = &self.settings.stock;
+
         let items = client
             .items(&company)
-            .map_err(|e| e.context("refreshing the catalog"))?;
-        let prices: Vec<Price> = match &self.settings.price_list {
-            Some(list) => client.prices(&company, list)?.items,
-            None => Vec::new(),
+            .map_err(|e| e.context("refreshing the catalog"))?
+            .into_known();
+        let mut problems: Vec<Problem> = items.problems.clone();
+        let cached_items = cache.count()? as usize;
+        let items_held = (!force)
+            .then(|| shrink_hold(cached_items, answered(&items), guard))
+            .flatten()
+            .map(|hold| json!(hold));
+
+        let (prices, prices_held) = match &self.settings.price_list {
+            None => (Vec::new(), None),
+            Some(list) => {
+                let previous = || self.cached_prices(list);
+                match client.prices(&company, list) {
+                    Err(error) => (previous()?, Some(unreadable(&error))),
+                    Ok(listing) => {
+                        let known = listing.into_known();
+                        problems.extend(known.problems.iter().cloned());
+                        let empty = known.items.is_empty() && !items.items.is_empty();
+                        if empty && !force {
+                            (previous()?, Some(json!({"reason": "empty_answer"})))
+                        } else {
+                            let id = |p: &Price| p.item.as_str().to_owned();
+                            (carry_over(&known, previous()?, id), None)
+                        }
+                    }
+                }
+            }
         };
-        let stocks = match &self.settings.store {
-            Some(store) => Some(client.stocks(store)?),
-            None => None,
+
+        let mut stock_held = None;
+        let mut stock_rows = None;
+        if let Some(store) = &self.settings.store {
+            let previous = cache.all_stocks()?;
+            let fresh = match client.stocks(store) {
+                Err(error) => Err(unreadable(&error)),
+                Ok(listing) => {
+                    let known = listing.into_known();
+                    problems.extend(known.problems.iter().cloned());
+                    match (!force)
+                        .then(|| shrink_hold(previous.len(), answered(&known), guard))
+                        .flatten()
+                    {
+                        Some(hold) => Err(json!(hold)),
+                        None => Ok(carry_over(&known, previous, |r: &StockRow| {
+                            r.item.as_str().to_owned()
+                        })),
+                    }
+                }
+            };
+            match fresh {
+                Ok(rows) => stock_rows = Some(cache.replace_stocks(&rows)?),
+                Err(held) => stock_held = Some(held),
+            }
+        }
+
+        let catalog_items = match &items_held {
+            Some(_) => None,
+            None => {
+                let previous = if items.unknown_any || !items.unknown.is_empty() {
+                    cache.all_items()?
+                } else {
+                    Vec::new()
+                };
+                let id = |i: &crate::model::Item| i.id.as_str().to_owned();
+                Some(carry_over(&items, previous, id))
+            }
         };
-        let state = self.state()?;
-        let stored = state.catalog().replace_catalog(&items.items, &prices)?;
-        let stock_rows = match &stocks {
-            Some(listing) => Some(state.catalog().replace_stocks(&listing.items)?),
-            None => None,
+        let stored = match &catalog_items {
+            Some(all) => cache.replace_catalog(all, &prices)?,
+            None => cache.count()? as usize,
         };
-        for problem in items
-            .problems
-            .iter()
-            .chain(stocks.iter().flat_map(|s| s.problems.iter()))
-        {
+
+        for problem in &problems {
             self.log(
                 NewLog::new(
                     now_ms(),
@@ -54,8 +130,29 @@ impl Engine {
                 .run(run.clone()),
             );
         }
+        for (part, held) in [
+            ("catalog", &items_held),
+            ("prices", &prices_held),
+            ("stock", &stock_held),
+        ] {
+            if let Some(held) = held {
+                self.log(
+                    NewLog::new(
+                        now_ms(),
+                        LogLevel::Warning,
+                        "catalog_refresh",
+                        format!(
+                            "the {part} answer was held back; the cache keeps the previous {part}"
+                        ),
+                    )
+                    .run(run.clone())
+                    .details(held.clone()),
+                );
+            }
+        }
+        let listed = &items.items;
         let count =
-            |f: &dyn Fn(&crate::model::Item) -> bool| items.items.iter().filter(|i| f(i)).count();
+            |f: &dyn Fn(&crate::model::Item) -> bool| listed.iter().filter(|i| f(i)).count();
         let summary = json!({
             "run_id": run,
             "items": stored,
@@ -66,8 +163,12 @@ impl Engine {
             "unsupported": count(&|i| matches!(i.kind, ItemKind::Unsupported(_))),
             "prices_from_list": prices.len(),
             "stock_rows": stock_rows,
-            "problems": items.problems.iter().take(PROBLEMS_SHOWN).collect::<Vec<_>>(),
-            "problem_count": items.problems.len(),
+            "items_held": items_held,
+            "prices_held": prices_held,
+            "stock_held": stock_held,
+            "unknown_items": items.unknown.len(),
+            "problems": problems.iter().take(PROBLEMS_SHOWN).collect::<Vec<_>>(),
+            "problem_count": problems.len(),
             "took_ms": started.elapsed().as_millis() as u64,
         });
         self.log(
@@ -77,12 +178,27 @@ impl Engine {
                 "catalog_refresh",
                 format!(
                     "catalog refreshed: {stored} items, {} problems",
-                    items.problems.len()
+                    problems.len()
                 ),
             )
             .run(run),
         );
         Ok(summary)
+    }
+
+    /// The cached price of every priced item, as rows of `list`.
+    pub(super) fn cached_prices(&self, list: &PriceListId) -> Result<Vec<Price>> {
+        Ok(self
+            .state()?
+            .catalog()
+            .prices()?
+            .into_iter()
+            .map(|(item, price)| Price {
+                price_list: list.clone(),
+                item,
+                price,
+            })
+            .collect())
     }
 
     /// One page of the cached catalog for the "Produits Shopcaisse" tab.
@@ -112,4 +228,32 @@ impl Engine {
         })?;
         Ok(json!({ "item": item, "row": catalog.row(&item_id)? }))
     }
+}
+
+/// The rows of a partial answer, plus what the cache had for the ids the answer could not read:
+/// those are unknown, not gone. When an unreadable row had no readable id, everything the cache
+/// had and the answer lacks is kept.
+pub(super) fn carry_over<T>(known: &Known<T>, previous: Vec<T>, id: impl Fn(&T) -> String) -> Vec<T>
+where
+    T: Clone,
+{
+    let mut rows = known.items.clone();
+    if known.unknown_any || !known.unknown.is_empty() {
+        let answered: HashSet<String> = rows.iter().map(&id).collect();
+        rows.extend(previous.into_iter().filter(|row| {
+            let key = id(row);
+            !answered.contains(&key) && known.is_unknown(&key)
+        }));
+    }
+    rows
+}
+
+/// Rows an answer speaks for: those read, and those sent but unreadable (kept from the cache).
+fn answered<T>(known: &Known<T>) -> usize {
+    known.items.len() + known.unknown.len()
+}
+
+/// A part of the refresh whose answer could not be read at all.
+fn unreadable(error: &Error) -> Value {
+    json!({"reason": "unreadable_answer", "error": error.to_json()})
 }

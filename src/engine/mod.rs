@@ -10,6 +10,7 @@ mod catalog;
 mod clients;
 mod connection;
 mod context;
+pub mod input;
 mod jobs;
 mod links;
 mod logs;
@@ -73,9 +74,8 @@ impl Engine {
         backend: Backend,
     ) -> Result<Engine> {
         let state_dir = state_dir.into();
-        if state_dir.as_os_str().is_empty() {
-            return Err(Error::invalid_input("the state directory is empty"));
-        }
+        input::admit_state_dir(&state_dir.to_string_lossy())?;
+        input::admit("settings", settings)?;
         Ok(Engine {
             settings: Settings::from_json(settings)?,
             state_dir,
@@ -86,7 +86,10 @@ impl Engine {
     }
 
     /// Calls a method by its PHP name, catching any panic so the PHP worker lives on.
+    /// Arguments are admitted first ([`input::admit`]): the one check both backends pass
+    /// through.
     pub fn call_guarded(&mut self, method: &str, args: &Value) -> Result<Value> {
+        input::admit(method, args)?;
         if self.settings.debug {
             return self.call_traced(method, args);
         }
@@ -146,7 +149,7 @@ impl Engine {
             "version" => Ok(json!(VERSION)),
             "diagnostics" => Ok(self.diagnostics()),
             "testConnection" => self.test_connection(),
-            "refreshCatalog" => self.refresh_catalog(),
+            "refreshCatalog" => self.refresh_catalog(args),
             "searchCatalog" => self.search_catalog(args),
             "catalogItem" => self.catalog_item(args),
             "link" => self.link(args),

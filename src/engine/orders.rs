@@ -16,8 +16,8 @@ use super::Engine;
 use crate::model::{CustomerDetails, CustomerId, OrderPush, PosId};
 use crate::state::{CustomerKey, LogLevel, NewLog, OutboxError, OutboxFilter, OutboxRow};
 use crate::sync::{
-    build_push, decide, match_customer, next_attempt_delay, Catalog, CustomerMatch, Link, Links,
-    OrderAction, OrderSnapshot, PushPlan,
+    build_push, customer_searches, decide, match_customer, next_attempt_delay, triage, Catalog,
+    CustomerMatch, CustomerSearch, Link, Links, OrderAction, OrderSnapshot, PushPlan, Triage,
 };
 use crate::{Error, ErrorKind, Result};
 use serde::{Deserialize, Serialize};
@@ -34,6 +34,9 @@ const CUSTOMER_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Makes lease owners unique within a process (two engines may start in the same millisecond).
 static LEASE_OWNERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Look-ups spread over the grace window after a POST whose outcome is unknown.
+const GRACE_LOOKUPS: i64 = 4;
 
 /// Most orders one `pushOrders` call delivers (each is a few HTTP requests).
 const MAX_BATCH: u32 = 200;
@@ -75,13 +78,7 @@ impl Engine {
         );
         let row = match action {
             OrderAction::Enqueue => Some(self.enqueue_order(&order, row.as_ref())?),
-            OrderAction::Cancel => Some(self.cancel_in_pos(order.wc_order_id)?),
-            // A failed push may have reached the POS (its answer lost): look before withdrawing.
-            OrderAction::Withdraw
-                if row.as_ref().map(|r| r.state) == Some(crate::state::OutboxState::Failed) =>
-            {
-                Some(self.cancel_in_pos(order.wc_order_id)?)
-            }
+            OrderAction::Cancel => Some(self.cancel_order(order.wc_order_id)?),
             OrderAction::Withdraw => Some(state.outbox().cancel(order.wc_order_id, now_ms())?),
             OrderAction::Nothing => row,
         };
@@ -115,6 +112,8 @@ impl Engine {
             "adopted": deliveries.iter().filter(|d| d.adopted).count(),
             "failed": count("failed"),
             "blocked": count("blocked"),
+            "cancelled": count("cancelled"),
+            "cancelling": count("cancelling"),
             "orders": to_json(&deliveries)?,
         }))
     }
@@ -252,8 +251,10 @@ impl Engine {
     /// Sends one claimed order and records the outcome; never fails as a whole, so one bad
     /// order never stops a batch.
     fn deliver(&self, row: OutboxRow, owner: &str) -> Delivery {
-        let id = row.wc_order_id;
-        let reference = row.external_reference.clone();
+        if row.state == crate::state::OutboxState::Cancelling {
+            return self.deliver_cancellation(row, owner);
+        }
+        let (id, reference) = (row.wc_order_id, row.external_reference.clone());
         let outcome = self.try_deliver(&row);
         let now = now_ms();
         let outbox = match self.state() {
@@ -262,9 +263,6 @@ impl Engine {
         };
         let recorded = match &outcome {
             Ok((pos_id, adopted)) => outbox.mark_pushed(id, pos_id, now).map(|r| {
-                if r.cancel_requested {
-                    self.cancel_late(&r, pos_id);
-                }
                 let how = if *adopted {
                     "found already in the POS"
                 } else {
@@ -281,7 +279,7 @@ impl Engine {
                 );
                 (r, *adopted)
             }),
-            Err(error) if needs_a_person(error.kind()) => {
+            Err(error) if triage(error.kind()) == Triage::Block => {
                 self.log(
                     NewLog::new(
                         now,
@@ -295,33 +293,91 @@ impl Engine {
                     .mark_blocked(id, owner, &OutboxError::from(error), now)
                     .map(|r| (r, false))
             }
-            Err(error) => {
-                let next = now + self.retry_delay_ms(row.attempts.max(1), id);
+            Err(error) if error.outcome_unknown() => {
+                // Look-ups spread over the grace window; the POST goes again only after it.
+                let grace = self.settings.push_grace.as_millis() as i64;
+                let next = now + (grace / GRACE_LOOKUPS).max(1);
+                let since = row
+                    .outcome_unknown_since_ms
+                    .filter(|since| now < since + grace)
+                    .unwrap_or(now);
                 self.log(
                     NewLog::new(
                         now,
                         LogLevel::Warning,
                         "order_push",
-                        format!("order {reference} not sent yet: {error}"),
+                        format!(
+                            "order {reference} may have reached the POS: looked up again \
+                             until {}, not posted again before: {error}",
+                            since + grace
+                        ),
                     )
                     .object("order", id),
                 );
                 outbox
-                    .mark_failed(id, owner, &OutboxError::from(error), next, now)
+                    .note_outcome_unknown(id, since)
+                    .and_then(|()| {
+                        outbox.mark_failed(id, owner, &OutboxError::from(error), next, now)
+                    })
                     .map(|r| (r, false))
             }
+            Err(error) => self
+                .retry_later(&row, owner, error, "order_push", "not sent yet", now)
+                .map(|r| (r, false)),
         };
+        if let Ok((pushed, _)) = &recorded {
+            if pushed.cancel_requested && pushed.state == crate::state::OutboxState::Pushed {
+                // Cancelled in WooCommerce while being sent, and it reached the POS all the
+                // same: the cancellation is recorded, then delivered like any other.
+                let claimed = outbox
+                    .start_cancelling(id, now)
+                    .and_then(|_| outbox.claim(id, now, owner, CLAIM_MS));
+                match claimed {
+                    Ok(Some(claimed)) => return self.deliver_cancellation(claimed, owner),
+                    Ok(None) => {}
+                    Err(error) => self.log(
+                        NewLog::new(
+                            now,
+                            LogLevel::Error,
+                            "order_cancel",
+                            format!("order {reference} was cancelled while being sent but is in the POS; its cancellation could not be recorded: {error}"),
+                        )
+                        .object("order", id),
+                    ),
+                }
+            }
+        }
         match recorded {
-            Ok((row, adopted)) => Delivery {
-                wc_order_id: id,
-                external_reference: reference,
-                state: row.state.as_str().to_owned(),
-                pos_order_id: row.pos_order_id.as_ref().map(|p| p.to_string()),
-                adopted,
-                error: row.error.as_ref().map(|e| json!(e)),
-            },
+            Ok((recorded, adopted)) => delivered(&recorded, adopted),
             Err(error) => failed_delivery(&row, &error),
         }
+    }
+
+    /// Records a failed attempt (a push or a cancellation), due again after the retry delay,
+    /// and logs it as a warning: "order WEB-12 {what}: {error}".
+    fn retry_later(
+        &self,
+        row: &OutboxRow,
+        owner: &str,
+        error: &Error,
+        operation: &str,
+        what: &str,
+        now: i64,
+    ) -> Result<OutboxRow> {
+        let id = row.wc_order_id;
+        let next = now + self.retry_delay_ms(row.attempts.max(1), id);
+        self.log(
+            NewLog::new(
+                now,
+                LogLevel::Warning,
+                operation,
+                format!("order {} {what}: {error}", row.external_reference),
+            )
+            .object("order", id),
+        );
+        self.state()?
+            .outbox()
+            .mark_failed(id, owner, &OutboxError::from(error), next, now)
     }
 
     /// The POS order id, and whether it was found already there rather than created.
@@ -338,9 +394,27 @@ impl Engine {
         // looks every reference up before posting anyway; looking here first also spares the
         // customer look-up (and creation) for an order that needs none.
         if row.attempts > 1 {
-            let found = client.find_orders_by_reference(store, &row.external_reference)?;
-            if let Some(order) = live_order(found.items) {
+            let found = client
+                .find_orders_by_reference(store, &row.external_reference)?
+                .into_found("looking up an order that may have reached the POS")?;
+            if let Some(order) = live_order(found) {
                 return Ok((order.id, true));
+            }
+        }
+        // A POST whose outcome is unknown may still be committed: within the grace window the
+        // order is only looked up (just above), never posted again.
+        if let Some(since) = row.outcome_unknown_since_ms {
+            let until = since + self.settings.push_grace.as_millis() as i64;
+            if now_ms() < until {
+                return Err(Error::new(
+                    ErrorKind::Timeout,
+                    format!(
+                        "order {} was posted with no answer and is not in the POS yet; \
+                         looked up again until {until} before any new post",
+                        row.external_reference
+                    ),
+                )
+                .with_outcome_unknown());
             }
         }
         let mut push = stored.push;
@@ -420,25 +494,20 @@ impl Engine {
         let state = self.state()?;
         let client = self.client()?;
         let store = self.store()?;
-        // Email first, then phone, each on its own: a customer found by one is not required to
-        // have the other (the API may AND the two filters).
+        // A search that skipped an unreadable row cannot say "nobody": creating the customer
+        // then could make a duplicate, so the order waits for a readable answer.
+        const SEARCHING: &str = "searching the POS for the order's customer";
         let mut candidates = Vec::new();
-        if let Some(email) = buyer.email.as_deref().filter(|e| !e.trim().is_empty()) {
-            candidates = client.find_customers(store, Some(email), None)?.items;
-        }
-        if candidates.is_empty() {
-            if let Some(phone) = buyer.phone.as_deref().filter(|p| !p.trim().is_empty()) {
-                candidates = client.find_customers(store, None, Some(phone))?.items;
-                // "06 12 34 56 78" on the web, "+33612345678" in the POS: try that form too.
-                if candidates.is_empty() {
-                    if let Some(international) =
-                        crate::sync::keys::phone_key(phone).filter(|k| k != phone.trim())
-                    {
-                        candidates = client
-                            .find_customers(store, None, Some(&international))?
-                            .items;
-                    }
-                }
+        for search in customer_searches(buyer) {
+            let (email, phone) = match &search {
+                CustomerSearch::Email(email) => (Some(email.as_str()), None),
+                CustomerSearch::Phone(phone) => (None, Some(phone.as_str())),
+            };
+            candidates = client
+                .find_customers(store, email, phone)?
+                .into_found(SEARCHING)?;
+            if !candidates.is_empty() {
+                break;
             }
         }
         let id = match match_customer(buyer, &candidates) {
@@ -456,10 +525,12 @@ impl Engine {
         Ok(Some(id))
     }
 
-    /// Cancels in the POS an order that reached it or may have. An order not known to be there
-    /// (being sent, or failed with a possibly lost answer) is first taken out of the queue, so
-    /// it is never sent again, then looked up by its reference.
-    fn cancel_in_pos(&self, wc_order_id: i64) -> Result<OutboxRow> {
+    /// Cancels in the POS an order that reached it or may have. The cancellation is recorded
+    /// first (the row becomes `cancelling`), then delivered once now; when that fails it stays
+    /// recorded and `pushOrders` retries it like a push, until the POS agrees and the row ends
+    /// `cancelled`. An order queued but not sent is only taken out of the queue; one being sent
+    /// right now is cancelled once its push settles.
+    fn cancel_order(&self, wc_order_id: i64) -> Result<OutboxRow> {
         use crate::state::OutboxState as Stored;
         let outbox = self.state()?.outbox();
         let row = outbox.get(wc_order_id)?.ok_or_else(|| {
@@ -470,88 +541,128 @@ impl Engine {
         })?;
         let now = now_ms();
         let row = match row.state {
-            Stored::Pushed | Stored::Cancelled => row,
-            _ => outbox.cancel(wc_order_id, now)?,
+            Stored::Pushed | Stored::Failed | Stored::Cancelling => {
+                outbox.start_cancelling(wc_order_id, now)?
+            }
+            Stored::Sending if !row.is_claimed(now) => outbox.start_cancelling(wc_order_id, now)?,
+            Stored::Cancelled => return Ok(row),
+            Stored::Queued | Stored::Sending | Stored::Blocked => {
+                return outbox.cancel(wc_order_id, now)
+            }
         };
-        let client = self.client()?;
-        let store = self.store()?;
-        let live = match row.pos_order_id.clone() {
-            // Known in the POS: cancel it unless it already is (the hook may fire twice).
-            Some(id) => match client.order(store, &id) {
-                Ok(found) if found.status.eq_ignore_ascii_case("cancelled") => None,
-                Ok(_) => Some(id),
-                Err(e) if e.kind() == ErrorKind::NotFound => None,
-                Err(e) => return Err(e),
-            },
-            None => client
-                .find_orders_by_reference(store, &row.external_reference)
-                .map(|found| live_order(found.items))
-                .map_err(|e| {
-                    let e = e.context(format!(
-                        "order {} may be in the POS: check it there",
-                        row.external_reference
-                    ));
-                    self.log(
-                        NewLog::new(now, LogLevel::Error, "order_cancel", e.to_string())
-                            .object("order", wc_order_id),
-                    );
-                    e
-                })?
-                .map(|o| o.id),
-        };
-        if let Some(pos_id) = &live {
-            client.cancel_order(store, pos_id)?;
-            self.log(
-                NewLog::new(
-                    now,
-                    LogLevel::Info,
-                    "order_cancel",
-                    format!(
-                        "order {} cancelled in the POS ({pos_id})",
-                        row.external_reference
-                    ),
-                )
-                .object("order", wc_order_id),
-            );
+        if row.state != Stored::Cancelling {
+            return Ok(row);
         }
-        // Cancelled there (by us now, or before): the row says so and keeps the POS id.
-        match live.or(row.pos_order_id.clone()) {
-            Some(pos_id) => outbox.mark_cancelled_in_pos(wc_order_id, Some(&pos_id), now),
-            None => Ok(outbox.get(wc_order_id)?.unwrap_or(row)),
+        self.log(
+            NewLog::new(
+                now,
+                LogLevel::Info,
+                "order_cancel",
+                format!(
+                    "order {}: cancellation in the POS recorded",
+                    row.external_reference
+                ),
+            )
+            .object("order", wc_order_id),
+        );
+        let owner = self.run_id("order-cancel");
+        if let Some(claimed) = outbox.claim(wc_order_id, now, &owner, CLAIM_MS)? {
+            self.deliver_cancellation(claimed, &owner);
+        }
+        Ok(outbox.get(wc_order_id)?.unwrap_or(row))
+    }
+
+    /// Delivers one claimed cancellation and records the outcome; never fails as a whole.
+    fn deliver_cancellation(&self, row: OutboxRow, owner: &str) -> Delivery {
+        let (id, reference) = (row.wc_order_id, row.external_reference.clone());
+        let outcome = self.try_cancel(&row);
+        let (now, outbox) = match self.state() {
+            Ok(state) => (now_ms(), state.outbox()),
+            Err(error) => return failed_delivery(&row, &error),
+        };
+        let recorded = match &outcome {
+            Ok(pos_id) => {
+                self.log(
+                    NewLog::new(
+                        now,
+                        LogLevel::Info,
+                        "order_cancel",
+                        match pos_id {
+                            Some(pos_id) => {
+                                format!("order {reference} cancelled in the POS ({pos_id})")
+                            }
+                            None => format!(
+                                "order {reference} is not live in the POS: nothing to cancel"
+                            ),
+                        },
+                    )
+                    .object("order", id),
+                );
+                outbox.mark_cancelled_in_pos(id, pos_id.as_ref(), now)
+            }
+            // A 409: the POS keeps a finalised order; a person settles it at the till.
+            Err(error)
+                if triage(error.kind()) == Triage::Block || error.kind() == ErrorKind::Conflict =>
+            {
+                self.log(
+                    NewLog::new(
+                        now,
+                        LogLevel::Error,
+                        "order_cancel",
+                        format!("order {reference} cannot be cancelled in the POS; cancel it at the till: {error}"),
+                    )
+                    .object("order", id),
+                );
+                outbox.mark_blocked(id, owner, &OutboxError::from(error), now)
+            }
+            Err(error) => self.retry_later(
+                &row,
+                owner,
+                error,
+                "order_cancel",
+                "not cancelled in the POS yet",
+                now,
+            ),
+        };
+        match recorded {
+            Ok(recorded) => delivered(&recorded, false),
+            Err(error) => failed_delivery(&row, &error),
         }
     }
 
-    /// An order cancelled in WooCommerce while its push was on the way, and that reached the
-    /// POS all the same: cancelled there now. A failure is logged for a person.
-    fn cancel_late(&self, row: &OutboxRow, pos_id: &crate::model::PosOrderId) {
-        let result = self
-            .client()
-            .and_then(|client| client.cancel_order(self.store()?, pos_id))
-            .and_then(|()| {
-                let outbox = self.state()?.outbox();
-                outbox.mark_cancelled_in_pos(row.wc_order_id, Some(pos_id), now_ms())?;
-                Ok(())
-            });
-        let (level, message) = match result {
-            Ok(()) => (
-                LogLevel::Info,
-                format!(
-                    "order {} was cancelled while being sent: cancelled in the POS ({pos_id})",
-                    row.external_reference
-                ),
-            ),
-            Err(e) => (
-                LogLevel::Error,
-                format!(
-                    "order {} was cancelled while being sent but is in the POS as {pos_id}; \
-                     cancel it there: {e}",
-                    row.external_reference
-                ),
-            ),
+    /// Cancels the order in the POS; the POS order id once the POS holds it cancelled (or no
+    /// longer has it), `None` when no live order carries the reference. A DELETE whose answer
+    /// is lost is checked with a GET: a POS that did cancel is believed.
+    fn try_cancel(&self, row: &OutboxRow) -> Result<Option<crate::model::PosOrderId>> {
+        let client = self.client()?;
+        let store = self.store()?;
+        let target = match row.pos_order_id.clone() {
+            Some(id) => id,
+            None => {
+                let found = client
+                    .find_orders_by_reference(store, &row.external_reference)?
+                    .into_found("looking up the order to cancel")?;
+                match live_order(found) {
+                    Some(order) => order.id,
+                    None => return Ok(None),
+                }
+            }
         };
-        self.log(
-            NewLog::new(now_ms(), level, "order_cancel", message).object("order", row.wc_order_id),
-        );
+        let cancelled_there = || match client.order(store, &target) {
+            Ok(found) => Ok(found.status.is_cancelled()),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(true),
+            Err(e) => Err(e),
+        };
+        if cancelled_there()? {
+            return Ok(Some(target));
+        }
+        match client.cancel_order(store, &target) {
+            Ok(()) => Ok(Some(target)),
+            Err(error) => match cancelled_there() {
+                Ok(true) => Ok(Some(target)),
+                _ => Err(error),
+            },
+        }
     }
 
     /// The links and catalog items of an order's products, and nothing else: an order never
@@ -602,19 +713,6 @@ impl Engine {
     }
 }
 
-/// Errors that retrying cannot fix: a person must act (the key, the order module, a permission,
-/// a settings choice, an order the POS refuses as it is).
-fn needs_a_person(kind: ErrorKind) -> bool {
-    matches!(
-        kind,
-        ErrorKind::InvalidToken
-            | ErrorKind::OrderModuleMissing
-            | ErrorKind::PermissionDenied
-            | ErrorKind::NotConfigured
-            | ErrorKind::InvalidInput
-    )
-}
-
 /// The outbox row as the core's decision table sees it.
 fn sync_state(row: Option<&OutboxRow>) -> crate::sync::OutboxState {
     use crate::state::OutboxState as Stored;
@@ -627,6 +725,7 @@ fn sync_state(row: Option<&OutboxRow>) -> crate::sync::OutboxState {
             Stored::Pushed => S::Pushed,
             Stored::Failed => S::Failed,
             Stored::Blocked => S::Blocked,
+            Stored::Cancelling => S::CancelQueued,
             Stored::Cancelled if row.pos_order_id.is_some() => S::Cancelled,
             Stored::Cancelled => S::Withdrawn,
         },
@@ -653,9 +752,19 @@ fn row_json(row: &OutboxRow) -> Value {
 
 /// The order under a reference that still counts (a cancelled one does not).
 fn live_order(found: Vec<crate::model::PosOrder>) -> Option<crate::model::PosOrder> {
-    found
-        .into_iter()
-        .find(|o| !o.status.eq_ignore_ascii_case("cancelled"))
+    found.into_iter().find(|o| !o.status.is_cancelled())
+}
+
+/// The outcome of a delivery, as its row was recorded.
+fn delivered(row: &OutboxRow, adopted: bool) -> Delivery {
+    Delivery {
+        wc_order_id: row.wc_order_id,
+        external_reference: row.external_reference.clone(),
+        state: row.state.as_str().to_owned(),
+        pos_order_id: row.pos_order_id.as_ref().map(|p| p.to_string()),
+        adopted,
+        error: row.error.as_ref().map(|e| json!(e)),
+    }
 }
 
 fn failed_delivery(row: &OutboxRow, error: &Error) -> Delivery {

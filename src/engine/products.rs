@@ -9,7 +9,7 @@
 
 use super::context::{now_ms, parse_args, to_json};
 use super::Engine;
-use crate::model::{ItemId, Price, PriceListId};
+use crate::model::{ItemId, PriceListId};
 use crate::state::{Link, LinkConflict, LinkMethod, LogLevel, NewLog};
 use crate::sync::{
     dry_run, match_items, plan_image_updates, shop_levels, suggest, Catalog, ImportContext,
@@ -104,17 +104,7 @@ impl Engine {
             None => PriceListId::parse("cache")
                 .map_err(|e| Error::internal(format!("a price list id: {e}")))?,
         };
-        let prices = self
-            .state()?
-            .catalog()
-            .prices()?
-            .into_iter()
-            .map(|(item, price)| Price {
-                price_list: list.clone(),
-                item,
-                price,
-            })
-            .collect();
+        let prices = self.cached_prices(&list)?;
         Ok(PriceBook::new(Some(&list), prices))
     }
 
@@ -452,7 +442,7 @@ fn applied_images_arg(args: &Value) -> Result<HashMap<i64, Vec<String>>> {
 mod tests {
     use super::*;
     use crate::engine::Backend;
-    use crate::model::{Money, Quantity, StockRow};
+    use crate::model::{Money, Price, Quantity, StockRow};
     use crate::state::State;
     use crate::sync::catalog::fixtures::{declination, id, pack, parent, simple, weighed};
     use crate::ErrorKind;

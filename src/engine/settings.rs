@@ -29,6 +29,10 @@ pub struct Settings {
     pub max_attempts: u32,
     /// Longest time one request may spend retrying.
     pub retry_budget: Duration,
+    /// After an order POST whose outcome is unknown (timeout, reset, 5xx after sending), how
+    /// long the order is only looked up, never posted again: a POS that commits a POST late
+    /// is given this long to show it.
+    pub push_grace: Duration,
     /// Log retention: newest rows kept, and their longest age.
     pub log_max_rows: u32,
     pub log_max_age_days: u32,
@@ -86,6 +90,11 @@ impl Settings {
                 reader
                     .integer("retry_budget_ms", 0, 600_000)?
                     .unwrap_or(60_000) as u64,
+            ),
+            push_grace: Duration::from_millis(
+                reader
+                    .integer("push_grace_ms", 1_000, 3_600_000)?
+                    .unwrap_or(120_000) as u64,
             ),
             log_max_rows: reader
                 .integer("log_max_rows", 100, 5_000_000)?

@@ -9,6 +9,7 @@
 
 use super::context::{now_ms, parse_args, to_json};
 use super::Engine;
+use crate::api::Known;
 use crate::model::{ItemId, Quantity, StockRow};
 use crate::state::{
     HeldRunResolution, InflightUpdate, LogLevel, NewLog, OutboxRow, OutboxState, StockAnchor,
@@ -58,10 +59,11 @@ impl Engine {
         let rows = self
             .client()?
             .stocks(&store)
-            .map_err(|e| e.context("reading the POS stock"))?;
+            .map_err(|e| e.context("reading the POS stock"))?
+            .into_known();
         let state = self.state()?;
         let catalog = Catalog::new(state.catalog().all_items()?);
-        let links = self.all_links()?;
+        let links = self.known_links(&rows)?;
         let mut applied: HashMap<i64, Quantity> = state
             .stock_ledger()
             .all_applied()?
@@ -70,6 +72,8 @@ impl Engine {
             .collect();
         let mut settings = self.settings.stock.clone();
         settings.force = force;
+        // An unreadable row without an id could be any item's: none may be zeroed as missing.
+        settings.zero_missing &= !rows.unknown_any;
         let in_flight = self.orders_in_flight(&catalog, &rows.items, read_at)?;
         // WooCommerce lowered (checkout) or put back (cancellation) these products' stock by
         // itself: what was last written no longer says what it shows, so they are written again.
@@ -105,7 +109,9 @@ impl Engine {
         } else {
             // Only an answer that is applied becomes the cached stock (admin screens, imports)
             // and releases orders in flight: a held one is suspect.
-            state.catalog().replace_stocks(&rows.items)?;
+            let previous = state.catalog().all_stocks()?;
+            let cached = super::catalog::carry_over(&rows, previous, |r| r.item.to_string());
+            state.catalog().replace_stocks(&cached)?;
             state.inflight().record(&in_flight.update, now)?;
             self.log_releases(&in_flight.released, &run, now);
             // The runs held before are settled: applied when the merchant confirmed this one,
@@ -148,6 +154,7 @@ impl Engine {
                 out
             }).collect::<Vec<_>>(),
         });
+        answer["unknown_items"] = json!(rows.unknown.len());
         Ok(answer)
     }
 
@@ -275,7 +282,7 @@ impl Engine {
                     .client()
                     .and_then(|client| client.order(self.store()?, id))
                     .ok()
-                    .map(|order| order.status);
+                    .map(|order| order.status.as_str().to_owned());
                 Whereabouts::Pos { status }
             }
             (OutboxState::Pushed, _) => Whereabouts::Pos { status: None },
@@ -315,8 +322,11 @@ impl Engine {
         let sales = match self
             .client()
             .and_then(|client| client.sales(self.store()?, from, now.saturating_add(1)))
+            // A skipped ticket would make a till sale look like an absorbed order: only a whole
+            // list of tickets may release anything.
+            .and_then(|sales| sales.into_complete("reading the till's tickets"))
         {
-            Ok(sales) => sales.items,
+            Ok(sales) => sales,
             Err(_) => return HashMap::new(),
         };
         items
@@ -434,6 +444,21 @@ impl Engine {
             format!("held stock run {id} dismissed"),
         ));
         to_json(&run)
+    }
+
+    /// The links whose item the stock answer can speak for: an item whose row was sent but could
+    /// not be read has an unknown stock, never a missing one, so it is left alone.
+    fn known_links(&self, rows: &Known<crate::model::StockRow>) -> Result<Links> {
+        let links = self.state()?.links().list()?;
+        Links::new(
+            links
+                .into_iter()
+                .filter(|l| !rows.unknown.contains(l.item_id.as_str()))
+                .map(|l| Link {
+                    item: l.item_id,
+                    wc_id: l.wc_id,
+                }),
+        )
     }
 
     /// Every current link, as the planners take them.

@@ -22,7 +22,9 @@ pub use ids::{
     CompanyId, CustomerId, FamilyId, IdError, ItemId, PosId, PosOrderId, PriceListId, StoreId,
 };
 pub use money::{Money, MoneyError};
-pub use order::{Customer, CustomerDetails, NewCustomer, OrderLine, OrderPush, Payment, PosOrder};
+pub use order::{
+    Customer, CustomerDetails, NewCustomer, OrderLine, OrderPush, Payment, PosOrder, PosOrderStatus,
+};
 pub use quantity::{Quantity, QuantityError};
 pub use sale::{Sale, SaleLine};
 pub use secret::AppToken;

@@ -68,13 +68,49 @@ pub struct OrderPush {
     pub created_at_ms: i64,
 }
 
+/// The status of an order in the POS. The wire values are read in one place
+/// (`api::wire::pos_order_status`); `docs/shopcaisse-api.md` lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PosOrderStatus {
+    /// `not_acked`: received, not yet acknowledged by the POS app.
+    NotAcked,
+    /// `accepted` (or `acked`): acknowledged by the POS app.
+    Accepted,
+    /// `finalized` (or `finalised`, `done`): fiscally closed, a sale recorded; no longer
+    /// cancellable.
+    Finalized,
+    /// `cancelled` (or `canceled`).
+    Cancelled,
+    /// Any other value, kept as sent (lower case); never taken for a cancellation.
+    Other(String),
+}
+
+impl PosOrderStatus {
+    /// Whether the order no longer counts in the POS.
+    pub fn is_cancelled(&self) -> bool {
+        *self == PosOrderStatus::Cancelled
+    }
+
+    /// The status as the contract writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PosOrderStatus::NotAcked => "not_acked",
+            PosOrderStatus::Accepted => "accepted",
+            PosOrderStatus::Finalized => "finalized",
+            PosOrderStatus::Cancelled => "cancelled",
+            PosOrderStatus::Other(raw) => raw,
+        }
+    }
+}
+
 /// An order as the POS holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PosOrder {
     pub id: PosOrderId,
     pub external_reference: Option<String>,
-    /// "not_acked", "acked", "finalized", "cancelled"… kept as sent.
-    pub status: String,
+    /// Where the order stands in the POS (read once, in `api::wire`).
+    pub status: PosOrderStatus,
     pub fiscal_status: Option<String>,
     pub total: Option<Money>,
 }

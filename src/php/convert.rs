@@ -9,17 +9,26 @@ use ext_php_rs::boxed::ZBox;
 use ext_php_rs::types::{ZendHashTable, Zval};
 use serde_json::{Map, Number, Value};
 
-/// Deepest nesting accepted from PHP; deeper input is refused rather than risking the stack.
-const MAX_DEPTH: usize = 64;
+/// Deepest nesting read from PHP; deeper input (a recursive array included) is refused rather
+/// than risking the stack. The engine's own limit (`engine::input::MAX_DEPTH`) is the one that
+/// counts; this one only keeps the conversion safe, with the same message.
+const MAX_DEPTH: usize = crate::engine::input::MAX_DEPTH;
 
 /// Reads a PHP value as JSON.
 pub fn to_json(zval: &Zval) -> Result<Value, Error> {
-    read(zval, 0)
+    caught(|| read(zval, 0))
+}
+
+/// Runs a conversion, turning the panic ext-php-rs raises on an array key that is not valid
+/// UTF-8 into the invalid input it is.
+fn caught(convert: impl FnOnce() -> Result<Value, Error>) -> Result<Value, Error> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(convert))
+        .unwrap_or_else(|_| Err(Error::invalid_input(crate::engine::input::NOT_UTF8)))
 }
 
 fn read(zval: &Zval, depth: usize) -> Result<Value, Error> {
     if depth > MAX_DEPTH {
-        return Err(Error::invalid_input("the value is nested too deeply"));
+        return Err(Error::invalid_input(crate::engine::input::DEEP));
     }
     if zval.is_null() {
         return Ok(Value::Null);
@@ -39,7 +48,7 @@ fn read(zval: &Zval, depth: usize) -> Result<Value, Error> {
         return Ok(Value::String(s.to_owned()));
     }
     if zval.is_string() {
-        return Err(Error::invalid_input("a string is not valid UTF-8"));
+        return Err(Error::invalid_input(crate::engine::input::NOT_UTF8));
     }
     if let Some(array) = zval.array() {
         return read_array(array, depth);
@@ -49,9 +58,23 @@ fn read(zval: &Zval, depth: usize) -> Result<Value, Error> {
     ))
 }
 
-/// Reads a PHP array as JSON (a list, or an object for any other keys).
+/// Reads a PHP array as JSON (a list, or an object for any other keys). An array key that is
+/// not valid UTF-8 makes ext-php-rs panic while iterating: that panic is caught here and
+/// refused as invalid input, as the FFI shim refuses it.
 pub fn table_to_json(array: &ZendHashTable) -> Result<Value, Error> {
-    read_array(array, 0)
+    caught(|| read_array(array, 0))
+}
+
+/// Reads a string argument: a string that is not valid UTF-8 is invalid input (as on the FFI
+/// shim), anything but a string a `TypeError` (as PHP's own `string` parameter type says).
+pub fn text(zval: &Zval) -> Result<Option<String>, Error> {
+    if !zval.is_string() {
+        return Ok(None);
+    }
+    match zval.str() {
+        Some(text) => Ok(Some(text.to_owned())),
+        None => Err(Error::invalid_input(crate::engine::input::NOT_UTF8)),
+    }
 }
 
 fn read_array(array: &ZendHashTable, depth: usize) -> Result<Value, Error> {

@@ -2,7 +2,7 @@
 
 use super::{convert, exceptions};
 use crate::engine::{Backend, Engine};
-use ext_php_rs::exception::PhpResult;
+use ext_php_rs::exception::{PhpException, PhpResult};
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
 use serde_json::{json, Value};
@@ -34,6 +34,21 @@ fn opt_table(array: Option<&ZendHashTable>) -> PhpResult<Value> {
     array.map_or(Ok(Value::Null), table)
 }
 
+/// A string argument. Taken as a Zend value so that one which is not valid UTF-8 is refused as
+/// invalid input, as the FFI shim refuses it, rather than by a `TypeError`; anything but a
+/// string is still a `TypeError`, as PHP's `string` parameter type says.
+fn string(zval: &Zval, name: &str) -> PhpResult<String> {
+    match convert::text(zval) {
+        Ok(Some(text)) => Ok(text),
+        Ok(None) => Err(PhpException::new(
+            format!("argument {name} must be of type string"),
+            0,
+            ext_php_rs::zend::ce::type_error(),
+        )),
+        Err(e) => Err(exceptions::to_php(&e)),
+    }
+}
+
 /// Any value (the round-trip test hook only).
 fn arg(zval: &Zval) -> PhpResult<Value> {
     convert::to_json(zval).map_err(|e| exceptions::to_php(&e))
@@ -42,8 +57,9 @@ fn arg(zval: &Zval) -> PhpResult<Value> {
 #[php_impl]
 impl PhpEngine {
     /// Builds the engine from the settings array and the directory of the state file.
-    pub fn __construct(settings: &ZendHashTable, state_dir: String) -> PhpResult<Self> {
+    pub fn __construct(settings: &ZendHashTable, state_dir: &Zval) -> PhpResult<Self> {
         crate::engine::install_panic_hook();
+        let state_dir = string(state_dir, "state_dir")?;
         let settings = table(settings)?;
         Engine::new(&settings, state_dir, Backend::Extension)
             .map(|inner| PhpEngine { inner })
@@ -65,9 +81,11 @@ impl PhpEngine {
         self.call("testConnection", json!({}))
     }
 
-    /// Reads the catalog, prices and stock from the API into the cache; a summary.
-    pub fn refresh_catalog(&mut self) -> PhpResult<Zval> {
-        self.call("refreshCatalog", json!({}))
+    /// Reads the catalog, prices and stock from the API into the cache; a summary (force: replace
+    /// the cache with an answer the guard held back).
+    #[php(defaults(force = false))]
+    pub fn refresh_catalog(&mut self, force: bool) -> PhpResult<Zval> {
+        self.call("refreshCatalog", json!({ "force": force }))
     }
 
     /// One page of the cached catalog: query text, linked, kind, parent, top_level_only, page, per_page.
@@ -76,18 +94,24 @@ impl PhpEngine {
     }
 
     /// One cached item, whole, with its row.
-    pub fn catalog_item(&mut self, item_id: String) -> PhpResult<Zval> {
-        self.call("catalogItem", json!({ "item_id": item_id }))
+    pub fn catalog_item(&mut self, item_id: &Zval) -> PhpResult<Zval> {
+        self.call(
+            "catalogItem",
+            json!({ "item_id": string(item_id, "item_id")? }),
+        )
     }
 
     /// Links an item or declination to a WooCommerce product or variation by hand.
-    pub fn link(&mut self, item_id: String, wc_id: i64) -> PhpResult<Zval> {
-        self.call("link", json!({ "item_id": item_id, "wc_id": wc_id }))
+    pub fn link(&mut self, item_id: &Zval, wc_id: i64) -> PhpResult<Zval> {
+        self.call(
+            "link",
+            json!({ "item_id": string(item_id, "item_id")?, "wc_id": wc_id }),
+        )
     }
 
     /// Undoes the link of an item (kept in the history).
-    pub fn unlink_item(&mut self, item_id: String) -> PhpResult<Zval> {
-        self.call("unlink", json!({ "item_id": item_id }))
+    pub fn unlink_item(&mut self, item_id: &Zval) -> PhpResult<Zval> {
+        self.call("unlink", json!({ "item_id": string(item_id, "item_id")? }))
     }
 
     /// Undoes the link of a WooCommerce product (kept in the history).
@@ -259,8 +283,11 @@ impl PhpEngine {
     }
 
     /// Panics inside the core on purpose (only with the `test_hooks` setting on).
-    pub fn trigger_panic_for_test(&mut self, message: String) -> PhpResult<Zval> {
-        self.call("triggerPanicForTest", json!({ "message": message }))
+    pub fn trigger_panic_for_test(&mut self, message: &Zval) -> PhpResult<Zval> {
+        self.call(
+            "triggerPanicForTest",
+            json!({ "message": string(message, "message")? }),
+        )
     }
 
     /// Returns the value it was given, through the core (only with `test_hooks` on).

@@ -170,7 +170,7 @@ fn envelope(rows: Vec<Value>, offset: usize, size: usize, total: usize) -> Value
 }
 
 fn paged<T>(state: &State, req: &Request, all: &[T], to_json: impl Fn(&T) -> Value) -> Response {
-    let (offset, size, _) = match page_window(state, req) {
+    let (offset, size, page) = match page_window(state, req) {
         Ok(w) => w,
         Err(e) => return e,
     };
@@ -180,7 +180,8 @@ fn paged<T>(state: &State, req: &Request, all: &[T], to_json: impl Fn(&T) -> Val
         .take(size)
         .map(to_json)
         .collect::<Vec<_>>();
-    Response::json(200, &envelope(rows, offset, size, all.len()))
+    let body = envelope(rows, offset, size, all.len());
+    Response::json(200, &state.faults.reshape_page(&req.path, page, body))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -202,13 +203,21 @@ fn authentication(state: &State) -> Response {
         list.extend(org.pos.iter().map(|p| format!("pos.{}", p.id)));
         json!(list)
     };
+    let permissions: Vec<&str> = [
+        "items.read",
+        "items.write",
+        "stocks.read",
+        "sales.read",
+        "customers.read",
+        "customers.write",
+        "orders.write",
+    ]
+    .into_iter()
+    .filter(|p| !state.faults.missing_permissions.iter().any(|m| m == p))
+    .collect();
     Response::json(
         200,
-        &json!({"bundle": {
-            "resources": resources,
-            "permissions": ["items.read", "items.write", "stocks.read", "sales.read",
-                            "customers.read", "customers.write", "orders.write"],
-        }}),
+        &json!({"bundle": {"resources": resources, "permissions": permissions}}),
     )
 }
 
@@ -313,6 +322,7 @@ fn items(state: &mut State, company: &str, req: &Request) -> Response {
             state.world.remove_item(&item);
         }
     }
+    let body = state.faults.reshape_page(&req.path, page, body);
     let mut bytes = serde_json::to_vec(&body).unwrap_or_default();
     if state.faults.has(Malformation::NonUtf8) {
         bytes = replace_bytes(&bytes, LATIN1_MARK.as_bytes(), &[0xE9]);
@@ -604,7 +614,7 @@ fn find_customers(state: &mut State, store: &str, req: &Request) -> Response {
         })
         .map(customer_json)
         .collect();
-    Response::json(200, &json!(rows))
+    Response::json(200, &state.faults.reshape_list(&req.path, rows))
 }
 
 fn create_customer(state: &mut State, store: &str, req: &Request) -> Response {
@@ -702,7 +712,7 @@ fn push_order(state: &mut State, store: &str, req: &Request) -> Response {
         body,
         moved_stock: false,
     };
-    let out = order.to_json();
+    let out = order_json(state, &order);
     state.world.orders.push(order);
     if state.order_stock.moves_at == StockMove::Creation {
         let at = state.world.orders.len() - 1;
@@ -719,7 +729,7 @@ fn find_orders(state: &mut State, store: &str, req: &Request) -> Response {
         .iter()
         .filter(|o| o.store == store)
         .filter(|o| reference.map_or(true, |r| o.external_reference == r))
-        .map(Order::to_json)
+        .map(|o| order_json(state, o))
         .collect();
     paged(state, req, &rows, Value::clone)
 }
@@ -731,7 +741,7 @@ fn order(state: &mut State, store: &str, id: &str) -> Response {
         .iter()
         .find(|o| o.store == store && o.id == id)
     {
-        Some(o) => Response::json(200, &o.to_json()),
+        Some(o) => Response::json(200, &order_json(state, o)),
         None => error(404, "Order not found"),
     }
 }
@@ -753,5 +763,15 @@ fn cancel_order(state: &mut State, store: &str, id: &str) -> Response {
     let order = &mut state.world.orders[at];
     order.status = "cancelled".into();
     order.statuses.push(("cancelled".into(), now_ms()));
-    Response::json(200, &order.to_json())
+    let order = order.clone();
+    Response::json(200, &order_json(state, &order))
+}
+
+/// An order as the API answers it, with its total broken when the fault says so.
+fn order_json(state: &State, order: &Order) -> Value {
+    let mut out = order.to_json();
+    if state.faults.malformed_order_total {
+        out["total"] = json!("douze euros");
+    }
+    out
 }

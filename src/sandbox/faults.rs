@@ -27,6 +27,82 @@ pub struct Faults {
     pub vanish: Option<Vanish>,
     /// `/authentication` lists resources as objects (`{"company": [...]}`) instead of strings.
     pub auth_resources_as_objects: bool,
+    /// Pages of paginated listings answered in another shape than the contract's envelope.
+    pub pages: Vec<PageFault>,
+    /// Orders are answered (endpoints 16 to 19) with `"total": "douze euros"`.
+    pub malformed_order_total: bool,
+    /// Permissions `/authentication` leaves out of the key's bundle (`"orders.write"`).
+    pub missing_permissions: Vec<String>,
+}
+
+/// One page (or every page) of the paginated listings whose path contains `path` answered in
+/// `shape`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageFault {
+    /// Substring of the API path, e.g. `"/items"`, `"/stocks"`, `"/prices/"`.
+    pub path: String,
+    /// The 0-based page; every page when absent.
+    #[serde(default)]
+    pub page: Option<u32>,
+    pub shape: PageShape,
+}
+
+/// How a page departs from `{"items":[...],"hasNextPage":bool,"skipped":int}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PageShape {
+    /// The rows as a bare JSON array, no envelope.
+    BareArray,
+    /// The envelope without `hasNextPage`.
+    NoNextPage,
+    /// `{"items": null, "hasNextPage": false}`.
+    NullItems,
+    /// A well-formed empty last page: `{"items": [], "hasNextPage": false}`.
+    Empty,
+    /// Every row keeps its id but its `stock`, `price` and `defaultPrice` become `"???"`; a row
+    /// with none of these (a customer) gets an object as id instead. Applies to the customer
+    /// search (a bare list) too.
+    BrokenRows,
+}
+
+impl PageShape {
+    /// The page body in this shape.
+    pub(crate) fn apply(self, mut body: serde_json::Value) -> serde_json::Value {
+        use serde_json::{json, Value};
+        match self {
+            PageShape::BareArray => body["items"].take(),
+            PageShape::NoNextPage => {
+                if let Some(map) = body.as_object_mut() {
+                    map.remove("hasNextPage");
+                }
+                body
+            }
+            PageShape::NullItems => {
+                json!({"items": null, "hasNextPage": false, "skipped": body["skipped"]})
+            }
+            PageShape::Empty => {
+                json!({"items": [], "hasNextPage": false, "skipped": body["skipped"]})
+            }
+            PageShape::BrokenRows => {
+                if let Some(rows) = body["items"].as_array_mut() {
+                    for row in rows.iter_mut().filter_map(Value::as_object_mut) {
+                        let mut broken = false;
+                        for key in ["stock", "price", "defaultPrice"] {
+                            if let Some(value) = row.get_mut(key) {
+                                *value = json!("???");
+                                broken = true;
+                            }
+                        }
+                        if !broken {
+                            row.insert("id".into(), json!({"unreadable": true}));
+                        }
+                    }
+                }
+                body
+            }
+        }
+    }
 }
 
 /// A fault for the requests that match `method` and `path`, `times` times (forever if absent).
@@ -181,6 +257,42 @@ impl Faults {
 
     pub(crate) fn has(&self, malformation: Malformation) -> bool {
         self.malformed.contains(&malformation)
+    }
+
+    /// A page body of the listing at `path`, reshaped when a page fault says so.
+    pub(crate) fn reshape_page(
+        &self,
+        path: &str,
+        page: u32,
+        body: serde_json::Value,
+    ) -> serde_json::Value {
+        match self
+            .pages
+            .iter()
+            .find(|f| path.contains(f.path.as_str()) && f.page.map_or(true, |p| p == page))
+        {
+            Some(fault) => fault.shape.apply(body),
+            None => body,
+        }
+    }
+
+    /// A non-paginated listing (a bare list) at `path`, with its rows broken when a
+    /// `BrokenRows` page fault says so.
+    pub(crate) fn reshape_list(
+        &self,
+        path: &str,
+        rows: Vec<serde_json::Value>,
+    ) -> serde_json::Value {
+        let broken = self
+            .pages
+            .iter()
+            .any(|f| path.contains(f.path.as_str()) && f.shape == PageShape::BrokenRows);
+        let list = serde_json::Value::Array(rows);
+        if broken {
+            PageShape::BrokenRows.apply(serde_json::json!({ "items": list }))["items"].take()
+        } else {
+            list
+        }
     }
 }
 

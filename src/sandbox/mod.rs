@@ -13,7 +13,9 @@ mod generate;
 mod http;
 mod world;
 
-pub use faults::{DuplicatePolicy, FaultAction, FaultRule, Faults, Malformation, Vanish};
+pub use faults::{
+    DuplicatePolicy, FaultAction, FaultRule, Faults, Malformation, PageFault, PageShape, Vanish,
+};
 pub use world::{
     Fixture, FxAttribute, FxCompany, FxComponent, FxCustomer, FxFamily, FxItem, FxPayment, FxPos,
     FxPrice, FxPriceList, FxSale, FxSaleLine, FxStock, FxStore, FxUnit, OrderStock, StockMove,

@@ -41,19 +41,23 @@ pub enum OutboxState {
     Failed,
     /// Cannot go without a person (unlinked product, order module missing…).
     Blocked,
-    /// Taken out of the queue by a person.
+    /// Taken out of the queue by a person, or cancelled in the POS.
     Cancelled,
+    /// Its cancellation in the POS is recorded and being delivered (retried like a push until
+    /// the POS agrees; then `Cancelled`).
+    Cancelling,
 }
 
 impl OutboxState {
     /// Every state, in the order the counts list them.
-    pub const ALL: [OutboxState; 6] = [
+    pub const ALL: [OutboxState; 7] = [
         OutboxState::Queued,
         OutboxState::Sending,
         OutboxState::Pushed,
         OutboxState::Failed,
         OutboxState::Blocked,
         OutboxState::Cancelled,
+        OutboxState::Cancelling,
     ];
 
     /// The state's name ("queued").
@@ -65,6 +69,7 @@ impl OutboxState {
             OutboxState::Failed => "failed",
             OutboxState::Blocked => "blocked",
             OutboxState::Cancelled => "cancelled",
+            OutboxState::Cancelling => "cancelling",
         }
     }
 
@@ -123,11 +128,14 @@ pub struct OutboxRow {
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
     pub pushed_at_ms: Option<i64>,
+    /// When a push first ended without knowing whether the POS took it (timeout, reset, 5xx
+    /// after sending); cleared once the order is found or created.
+    pub outcome_unknown_since_ms: Option<i64>,
 }
 
 const COLUMNS: &str = "wc_order_id, external_reference, payload, state, attempts,
     next_attempt_at, error_kind, error_message, pos_order_id, claim_owner, claim_expires_at,
-    cancel_requested, created_at, updated_at, pushed_at";
+    cancel_requested, created_at, updated_at, pushed_at, outcome_unknown_since";
 
 impl OutboxRow {
     fn from_row(row: &Row<'_>) -> rusqlite::Result<OutboxRow> {
@@ -159,12 +167,14 @@ impl OutboxRow {
             created_at_ms: row.get(12)?,
             updated_at_ms: row.get(13)?,
             pushed_at_ms: row.get(14)?,
+            outcome_unknown_since_ms: row.get(15)?,
         })
     }
 
     /// Whether a worker holds a live claim on it at `now_ms`.
     pub fn is_claimed(&self, now_ms: i64) -> bool {
-        self.state == OutboxState::Sending
+        matches!(self.state, OutboxState::Sending | OutboxState::Cancelling)
+            && self.claim_owner.is_some()
             && self.claim_expires_at_ms.is_some_and(|until| until > now_ms)
     }
 }
@@ -217,6 +227,7 @@ pub struct OutboxCounts {
     pub failed: u64,
     pub blocked: u64,
     pub cancelled: u64,
+    pub cancelling: u64,
 }
 
 /// Delay before retrying after `attempts` failed attempts: one minute, doubling, at most six
@@ -356,14 +367,18 @@ impl<'a> Outbox<'a> {
             )?
             .execute([now_ms])?;
             let mut stmt = tx.prepare_cached(&format!(
-                "UPDATE outbox SET state = 'sending', claim_owner = ?2, claim_expires_at = ?3,
+                "UPDATE outbox SET
+                     state = CASE state WHEN 'cancelling' THEN 'cancelling' ELSE 'sending' END,
+                     claim_owner = ?2, claim_expires_at = ?3,
                      attempts = attempts + 1, updated_at = ?1
                  WHERE wc_order_id IN (
                      SELECT wc_order_id FROM outbox
                      WHERE cancel_requested = 0 AND (
                          state = 'queued'
                          OR (state = 'failed' AND coalesce(next_attempt_at, 0) <= ?1)
-                         OR (state = 'sending' AND claim_expires_at <= ?1))
+                         OR (state = 'sending' AND claim_expires_at <= ?1)
+                         OR (state = 'cancelling' AND coalesce(next_attempt_at, 0) <= ?1
+                             AND (claim_owner IS NULL OR claim_expires_at <= ?1)))
                      ORDER BY coalesce(next_attempt_at, created_at), wc_order_id
                      LIMIT ?4)
                  RETURNING {COLUMNS}"
@@ -395,11 +410,14 @@ impl<'a> Outbox<'a> {
         }
         self.state.db.write("claiming an order", |tx| {
             let mut stmt = tx.prepare_cached(&format!(
-                "UPDATE outbox SET state = 'sending', claim_owner = ?3, claim_expires_at = ?4,
+                "UPDATE outbox SET
+                     state = CASE state WHEN 'cancelling' THEN 'cancelling' ELSE 'sending' END,
+                     claim_owner = ?3, claim_expires_at = ?4,
                      attempts = attempts + 1, updated_at = ?2
                  WHERE wc_order_id = ?1 AND cancel_requested = 0 AND (
                      state IN ('queued', 'failed')
-                     OR (state = 'sending' AND claim_expires_at <= ?2))
+                     OR (state = 'sending' AND claim_expires_at <= ?2)
+                     OR (state = 'cancelling' AND (claim_owner IS NULL OR claim_expires_at <= ?2)))
                  RETURNING {COLUMNS}"
             ))?;
             Ok(stmt
@@ -427,7 +445,8 @@ impl<'a> Outbox<'a> {
             tx.prepare_cached(
                 "UPDATE outbox SET state = 'pushed', pos_order_id = ?2, pushed_at = ?3,
                      updated_at = ?3, claim_owner = NULL, claim_expires_at = NULL,
-                     next_attempt_at = NULL, error_kind = NULL, error_message = NULL
+                     next_attempt_at = NULL, error_kind = NULL, error_message = NULL,
+                     outcome_unknown_since = NULL
                  WHERE wc_order_id = ?1",
             )?
             .execute(params![wc_order_id, pos_order_id.as_str(), now_ms])?;
@@ -454,6 +473,47 @@ impl<'a> Outbox<'a> {
             Some(next_attempt_at_ms),
             now_ms,
         )
+    }
+
+    /// Records that a push's outcome is unknown (the POST may have been, or may yet be,
+    /// committed): `since_ms`, the time of that POST, is kept in `outcome_unknown_since_ms`, so
+    /// no new POST goes before the grace window after it. Cleared when the order is pushed.
+    pub fn note_outcome_unknown(&self, wc_order_id: i64, since_ms: i64) -> Result<()> {
+        self.state
+            .db
+            .write("recording an unknown push outcome", |tx| {
+                existing(tx, wc_order_id)?;
+                tx.prepare_cached(
+                    "UPDATE outbox SET outcome_unknown_since = ?2 WHERE wc_order_id = ?1",
+                )?
+                .execute(params![wc_order_id, since_ms])?;
+                Ok(())
+            })
+    }
+
+    /// Records that the order must be cancelled in the POS: it becomes `cancelling`, due now,
+    /// and is delivered (and retried) like a push until the POS agrees. An order already
+    /// cancelling or cancelled is left as it is; one being sent gets `cancel_requested` and is
+    /// cancelled once its push settles.
+    pub fn start_cancelling(&self, wc_order_id: i64, now_ms: i64) -> Result<OutboxRow> {
+        self.state.db.write("recording a cancellation", |tx| {
+            let row = existing(tx, wc_order_id)?;
+            let sql = match row.state {
+                OutboxState::Cancelling | OutboxState::Cancelled => return Ok(row),
+                OutboxState::Sending if row.is_claimed(now_ms) => {
+                    "UPDATE outbox SET cancel_requested = 1, updated_at = ?2 WHERE wc_order_id = ?1"
+                }
+                _ => {
+                    "UPDATE outbox SET state = 'cancelling', cancel_requested = 0, attempts = 0,
+                         next_attempt_at = ?2, error_kind = NULL, error_message = NULL,
+                         claim_owner = NULL, claim_expires_at = NULL, updated_at = ?2
+                     WHERE wc_order_id = ?1"
+                }
+            };
+            tx.prepare_cached(sql)?
+                .execute(params![wc_order_id, now_ms])?;
+            reread(tx, wc_order_id)
+        })
     }
 
     /// Blocks an order still waiting (queued or failed) that cannot be built as it is: no claim
@@ -503,7 +563,8 @@ impl<'a> Outbox<'a> {
     ) -> Result<OutboxRow> {
         self.state.db.write("recording an order attempt", |tx| {
             let row = existing(tx, wc_order_id)?;
-            if row.state != OutboxState::Sending || row.claim_owner.as_deref() != Some(owner) {
+            let claimed = matches!(row.state, OutboxState::Sending | OutboxState::Cancelling);
+            if !claimed || row.claim_owner.as_deref() != Some(owner) {
                 return Err(Fail::Core(Error::new(
                     ErrorKind::Conflict,
                     format!(
@@ -512,7 +573,10 @@ impl<'a> Outbox<'a> {
                     ),
                 )));
             }
-            let state = if row.cancel_requested {
+            let state = if row.state == OutboxState::Cancelling && state == "failed" {
+                // A cancellation that failed stays a cancellation, due again later.
+                "cancelling"
+            } else if row.cancel_requested {
                 "cancelled"
             } else {
                 state
@@ -568,6 +632,12 @@ impl<'a> Outbox<'a> {
                         format!("order {wc_order_id} is being sent right now"),
                     )))
                 }
+                OutboxState::Cancelling => {
+                    return Err(Fail::Core(Error::new(
+                        ErrorKind::Conflict,
+                        format!("order {wc_order_id} is being cancelled in the POS"),
+                    )))
+                }
                 _ => {}
             }
             // Queued again, it is a sale again as far as the stock goes: counted anew.
@@ -593,7 +663,7 @@ impl<'a> Outbox<'a> {
             let row = existing(tx, wc_order_id)?;
             let sql = match row.state {
                 OutboxState::Cancelled => return Ok(row),
-                OutboxState::Pushed => {
+                OutboxState::Pushed | OutboxState::Cancelling => {
                     return Err(Fail::Core(Error::new(
                         ErrorKind::Conflict,
                         format!("order {wc_order_id} is already in the POS"),
@@ -718,6 +788,7 @@ impl<'a> Outbox<'a> {
                     Ok(OutboxState::Failed) => counts.failed = n,
                     Ok(OutboxState::Blocked) => counts.blocked = n,
                     Ok(OutboxState::Cancelled) => counts.cancelled = n,
+                    Ok(OutboxState::Cancelling) => counts.cancelling = n,
                     Err(_) => {}
                 }
             }
@@ -751,7 +822,7 @@ impl<'a> Outbox<'a> {
     pub fn next_attempt_at(&self) -> Result<Option<i64>> {
         self.state.db.read("reading the next retry time", |conn| {
             Ok(conn.query_row(
-                "SELECT min(next_attempt_at) FROM outbox WHERE state = 'failed'",
+                "SELECT min(next_attempt_at) FROM outbox WHERE state IN ('failed', 'cancelling')",
                 [],
                 |row| row.get(0),
             )?)

@@ -186,6 +186,11 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         released INTEGER NOT NULL DEFAULT 0
     ) STRICT;
     "#,
+    // 7: when a push first ended with an unknown outcome (the POST may be committed later):
+    // no new POST before the grace window after it has passed.
+    r#"
+    ALTER TABLE outbox ADD COLUMN outcome_unknown_since INTEGER;
+    "#,
 ];
 
 /// The schema version this code writes: the number of migration steps.

@@ -10,6 +10,7 @@
 //!   [`suggest`]ions for the matching column.
 //! - [`import`]: the product a Shopcaisse item becomes ([`plan_import`] → [`ProductSpec`]),
 //!   bulk import previews ([`dry_run`] → [`ImportPreview`]) and later updates ([`plan_update`]).
+//! - [`guard`]: whether an empty or shrunk answer may replace a cache ([`shrink_hold`]).
 //! - [`stock`]: available quantities, packs, weighed items, and the guarded stock diff
 //!   ([`plan_stock`] → [`StockPlan`]).
 //! - [`health`]: how often the POS calls each cron URL, and whether it is late.
@@ -19,6 +20,7 @@
 //!   delays and customer matching.
 
 pub mod catalog;
+pub mod guard;
 pub mod health;
 pub mod import;
 pub mod inflight;
@@ -29,6 +31,7 @@ pub mod shop;
 pub mod stock;
 
 pub use catalog::{Catalog, ItemRole};
+pub use guard::{shrink_hold, ShrinkHold};
 pub use import::{
     dry_run, plan_image_updates, plan_import, plan_update, AttributeSpec, ImportContext,
     ImportCounts, ImportPreview, PackSpec, PriceBook, ProductSpec, ProductType, SkipReason,
@@ -44,10 +47,10 @@ pub use matching::{
     PlannedCreation, ProposedLink, Suggestion, SuggestionReason,
 };
 pub use orders::{
-    build_push, decide, external_reference, match_customer, next_attempt_delay, status_key,
-    Adjustment, BlockReason, ChargeSnapshot, CustomerMatch, CustomerMatchedBy, OrderAction,
-    OrderLineSnapshot, OrderSettings, OrderSnapshot, OutboxState, PushPlan, StatusMap,
-    UnlinkedLine,
+    build_push, customer_searches, decide, external_reference, match_customer, next_attempt_delay,
+    status_key, triage, Adjustment, BlockReason, ChargeSnapshot, CustomerMatch, CustomerMatchedBy,
+    CustomerSearch, OrderAction, OrderLineSnapshot, OrderSettings, OrderSnapshot, OutboxState,
+    PushPlan, StatusMap, Triage, UnlinkedLine,
 };
 pub use shop::{Link, Links, ShopIndex, ShopKind, ShopProduct};
 pub use stock::{

@@ -134,8 +134,10 @@ pub fn decide(map: &StatusMap, status: &str, state: OutboxState) -> OrderAction 
     use OutboxState as S;
     if map.cancels(status) {
         return match state {
-            S::Pushed | S::InFlight => OrderAction::Cancel,
-            S::Queued | S::Failed | S::Blocked => OrderAction::Withdraw,
+            // A failed push may have reached the POS (its answer lost): it is cancelled there,
+            // which looks it up first, rather than only taken out of the queue.
+            S::Pushed | S::InFlight | S::Failed => OrderAction::Cancel,
+            S::Queued | S::Blocked => OrderAction::Withdraw,
             S::None | S::Withdrawn | S::CancelQueued | S::Cancelled => OrderAction::Nothing,
         };
     }
@@ -600,6 +602,54 @@ pub enum CustomerMatch {
     NoCustomer,
 }
 
+/// One look-up of a buyer in the POS (endpoint 14).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CustomerSearch {
+    Email(String),
+    Phone(String),
+}
+
+/// Where to look for a buyer in the POS, in order: by email, then by phone as typed, then by
+/// its international form ("06 12 34 56 78" on the web, "+33612345678" in the POS). Each is a
+/// search of its own (the API may AND two filters); the first that finds someone ends the
+/// search, and [`match_customer`] then decides among what it found.
+pub fn customer_searches(buyer: &CustomerDetails) -> Vec<CustomerSearch> {
+    let mut searches = Vec::new();
+    if let Some(email) = buyer.email.as_deref().filter(|e| !e.trim().is_empty()) {
+        searches.push(CustomerSearch::Email(email.to_owned()));
+    }
+    if let Some(phone) = buyer.phone.as_deref().filter(|p| !p.trim().is_empty()) {
+        searches.push(CustomerSearch::Phone(phone.to_owned()));
+        if let Some(international) = phone_key(phone).filter(|k| k != phone.trim()) {
+            searches.push(CustomerSearch::Phone(international));
+        }
+    }
+    searches
+}
+
+/// What a failed delivery (a push or a cancellation) calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Triage {
+    /// Try again later: the cause may pass (network, server, rate limit, a busy lease).
+    Retry,
+    /// Retrying cannot fix it: a person must act (the key, the order module, a permission, a
+    /// settings choice, an order the POS refuses as it is).
+    Block,
+}
+
+/// Whether a failed delivery is tried again or waits for a person.
+pub fn triage(kind: crate::ErrorKind) -> Triage {
+    use crate::ErrorKind as K;
+    match kind {
+        K::InvalidToken
+        | K::OrderModuleMissing
+        | K::PermissionDenied
+        | K::NotConfigured
+        | K::InvalidInput => Triage::Block,
+        _ => Triage::Retry,
+    }
+}
+
 /// Finds the buyer among `candidates` (what the POS found by email and phone): by email
 /// (trimmed, case-insensitive) first, then by phone (French numbers in any spelling). A phone
 /// match is refused when both sides have different emails: two people can share a phone, and an
@@ -652,6 +702,38 @@ pub fn match_customer(buyer: &CustomerDetails, candidates: &[Customer]) -> Custo
 mod tests {
     use super::*;
     use crate::sync::catalog::fixtures::*;
+
+    #[test]
+    fn a_buyer_is_searched_by_email_then_phone_then_its_international_form() {
+        let buyer = CustomerDetails {
+            first_name: "Jeanne".into(),
+            last_name: "Martin".into(),
+            email: Some("jeanne@example.fr".into()),
+            phone: Some("06 12 34 56 78".into()),
+        };
+        assert_eq!(
+            customer_searches(&buyer),
+            [
+                CustomerSearch::Email("jeanne@example.fr".into()),
+                CustomerSearch::Phone("06 12 34 56 78".into()),
+                CustomerSearch::Phone("+33612345678".into()),
+            ]
+        );
+        let nobody = CustomerDetails {
+            email: Some(" ".into()),
+            phone: None,
+            ..buyer
+        };
+        assert!(customer_searches(&nobody).is_empty());
+    }
+
+    #[test]
+    fn what_a_person_must_fix_blocks_and_the_rest_is_retried() {
+        assert_eq!(triage(crate::ErrorKind::OrderModuleMissing), Triage::Block);
+        assert_eq!(triage(crate::ErrorKind::InvalidToken), Triage::Block);
+        assert_eq!(triage(crate::ErrorKind::Server), Triage::Retry);
+        assert_eq!(triage(crate::ErrorKind::Timeout), Triage::Retry);
+    }
     use crate::sync::shop::Link;
 
     fn money(cents: i64) -> Money {
@@ -775,6 +857,11 @@ mod tests {
         assert_eq!(
             decide(&map, "refunded", OutboxState::Queued),
             OrderAction::Withdraw
+        );
+        assert_eq!(
+            decide(&map, "cancelled", OutboxState::Failed),
+            OrderAction::Cancel,
+            "a failed push may be in the POS"
         );
         assert_eq!(
             decide(&map, "cancelled", OutboxState::None),

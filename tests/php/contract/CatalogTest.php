@@ -7,6 +7,7 @@ namespace ShopcaisseSync\Tests;
 use ShopcaisseSync\InvalidInputException;
 use ShopcaisseSync\NotConfiguredException;
 use ShopcaisseSync\NotFoundException;
+use ShopcaisseSync\UnexpectedPayloadException;
 
 /** The catalog cache, links and logs, driven through the PHP API against the sandbox. */
 final class CatalogTest extends EngineTestCase
@@ -25,6 +26,30 @@ final class CatalogTest extends EngineTestCase
         $this->assertGreaterThan(0, $summary['packs']);
         $this->assertGreaterThan(0, $summary['weighed']);
         $this->assertGreaterThan(0, $summary['stock_rows']);
+    }
+
+    public function testAnEmptyOrTruncatedCatalogIsHeldUntilForcedAndABrokenPageReplacesNothing(): void
+    {
+        $engine = $this->sandboxEngine(['page_size' => 5]);
+        $this->assertSame(17, $engine->refreshCatalog()['items']);
+
+        Sandbox::get()->faults(['pages' => [['path' => '/items', 'page' => 1, 'shape' => 'bareArray']]]);
+        try {
+            $engine->refreshCatalog();
+            $this->fail('a page without its envelope passed');
+        } catch (UnexpectedPayloadException $e) {
+            $this->assertStringContainsString('page 1', $e->getMessage());
+        }
+        $this->assertSame(17, $engine->searchCatalog([])['total']);
+
+        Sandbox::get()->faults(['pages' => [['path' => '/items', 'page' => 0, 'shape' => 'empty']]]);
+        $held = $engine->refreshCatalog();
+        $this->assertSame('empty_answer', $held['items_held']['reason']);
+        $this->assertSame(17, $engine->searchCatalog([])['total']);
+
+        $forced = $engine->refreshCatalog(true);
+        $this->assertNull($forced['items_held']);
+        $this->assertSame(0, $engine->searchCatalog([])['total']);
     }
 
     public function testSearchFindsByNameWithoutAccentsByReferenceAndByBarcode(): void

@@ -91,4 +91,33 @@ final class ConnectionTest extends EngineTestCase
         $this->assertFalse($report['ok']);
         $this->assertSame('server', $report['error']['kind']);
     }
+
+    public function testAHangingApiIsReportedWithinFifteenSecondsWithTheDefaultSettings(): void
+    {
+        $this->sandbox->faults(['rules' => [['action' => 'delay', 'ms' => 40000]]]);
+        $started = microtime(true);
+        $report = $this->engine([
+            'base_url' => $this->sandbox->baseUrl(),
+            'token' => Sandbox::TOKEN,
+        ])->testConnection();
+        $took = microtime(true) - $started;
+        $this->assertFalse($report['ok']);
+        $this->assertSame('timeout', $report['error']['kind']);
+        $this->assertLessThan(15.0, $took);
+    }
+
+    public function testWhatTheKeyCannotDoForThisConfigurationIsListed(): void
+    {
+        $reach = $this->connect();
+        $this->assertSame([], $reach['limitations']);
+        $pos = $reach['stores'][0]['pos'];
+        $without = array_values(array_filter($pos, static fn ($p) => !$p['order_management']))[0]['id'];
+
+        $this->sandbox->faults(['missingPermissions' => ['orders.write']]);
+        $report = $this->connect(['pos_id' => $without, 'store_id' => $reach['stores'][0]['id']]);
+        $this->assertTrue($report['ok']);
+        $missing = array_column($report['limitations'], 'missing');
+        $this->assertContains('orders:write', $missing);
+        $this->assertContains('order_module', $missing);
+    }
 }

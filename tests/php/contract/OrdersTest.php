@@ -179,7 +179,8 @@ final class OrdersTest extends EngineTestCase
 
     public function testA503FailsWithARetryScheduledAndALaterDuePushSucceeds(): void
     {
-        $engine = $this->linkedEngine(['max_attempts' => 1]);
+        // A 503 on POST leaves the outcome unknown: a short grace window, then a new POST.
+        $engine = $this->linkedEngine(['max_attempts' => 1, 'push_grace_ms' => 1000]);
         $engine->orderChanged(self::order(2040, [[501, 'Assiette plate', '1', 2490]]));
         Sandbox::get()->faults(['rules' => [['action' => 'status', 'status' => 503, 'method' => 'POST', 'path' => '/orders']]]);
         $before = (int) (microtime(true) * 1000);
@@ -218,6 +219,27 @@ final class OrdersTest extends EngineTestCase
         $this->assertSame('cancelled', $withdrawn['order']['state']);
         $this->assertSame(0, $engine->pushOrders(10)['claimed']);
         $this->assertCount(0, self::posOrders('WEB-2051'));
+    }
+
+    public function testACancellationThePosRefusesIsKeptAndDeliveredByALaterPush(): void
+    {
+        $engine = $this->linkedEngine(['max_attempts' => 1]);
+        $pushed = self::order(2055, [[501, 'Assiette plate', '1', 2490]]);
+        $engine->pushOrderNow($pushed);
+        Sandbox::get()->faults(['rules' => [['action' => 'status', 'status' => 503, 'method' => 'DELETE', 'path' => '/orders']]]);
+        $cancelling = $engine->orderChanged(['status' => 'cancelled'] + $pushed);
+        $this->assertSame('cancelling', $cancelling['order']['state']);
+        $this->assertSame('not_acked', self::posOrders('WEB-2055')[0]['status']);
+
+        Sandbox::get()->control('DELETE', 'faults');
+        $deadline = microtime(true) + 20;
+        do {
+            usleep(100_000);
+            $engine->pushOrders(10);
+            $row = $engine->orderStates([2055])[0];
+        } while ($row['state'] !== 'cancelled' && microtime(true) < $deadline);
+        $this->assertSame('cancelled', $row['state']);
+        $this->assertSame('cancelled', self::posOrders('WEB-2055')[0]['status']);
     }
 
     public function testWeighedQuantitiesShippingAndFeesReachThePosAndTheTotalIsPaidToTheCent(): void
