@@ -811,8 +811,10 @@ impl<'a> Outbox<'a> {
                         AND f.reason IS NOT 'cancelled')
                  ORDER BY outbox.created_at, wc_order_id"
             ))?;
+            // The flag follows the row's own columns, however many they are.
+            let seen_at = COLUMNS.split(',').count();
             let rows = stmt.query_map([since_ms], |row| {
-                Ok((OutboxRow::from_row(row)?, row.get::<_, bool>(15)?))
+                Ok((OutboxRow::from_row(row)?, row.get::<_, bool>(seen_at)?))
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
