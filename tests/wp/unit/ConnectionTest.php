@@ -88,6 +88,19 @@ final class ConnectionTest extends PluginTestCase
         $this->assertContains(ErrorMessages::forKind('permission_denied'), $data['warnings']);
     }
 
+    public function test_a_till_without_the_order_module_is_said_before_any_order_is_blocked(): void
+    {
+        $state = $this->sandboxServer->control('GET', 'state');
+        $without = array_values(array_filter($state['pos'], static fn ($p) => !$p['orderManagement']));
+        $this->assertNotEmpty($without, 'the demo shop has a till without the order module');
+        $data = $this->test(['store_id' => $state['stores'][0], 'pos_id' => $without[0]['id']])['data'];
+        $this->assertTrue($data['ok']);
+        $this->assertContains(ErrorMessages::forKind('order_module_missing'), $data['warnings']);
+        $with = array_values(array_filter($state['pos'], static fn ($p) => $p['orderManagement']));
+        $data = $this->test(['store_id' => $state['stores'][0], 'pos_id' => $with[0]['id']])['data'];
+        $this->assertNotContains(ErrorMessages::forKind('order_module_missing'), $data['warnings']);
+    }
+
     public function test_an_unreachable_api_is_a_network_failure(): void
     {
         $this->assertFailsAs('network', $this->test(['base_url' => 'http://127.0.0.1:1/v1']));

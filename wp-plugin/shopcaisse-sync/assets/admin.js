@@ -86,7 +86,9 @@
     var fields = {
       token: byId('scs-token').value,
       base_url: byId('scs-base-url').value,
-      company_id: byId('scs-company').value
+      company_id: byId('scs-company').value,
+      store_id: byId('scs-store').value,
+      pos_id: byId('scs-pos').value
     };
     return post('shopcaisse_sync_test_connection', fields).then(function (answer) {
       var data = answer.data || {};
@@ -150,6 +152,8 @@
       testConnection(true);
     });
     byId('scs-store').addEventListener('change', fillPos);
+    // A till without the order module is said as soon as it is chosen.
+    byId('scs-pos').addEventListener('change', function () { testConnection(true); });
     document.querySelectorAll('.scs-copy').forEach(function (button) {
       button.addEventListener('click', function () { copy(button); });
     });

@@ -46,7 +46,7 @@ final class Ajax
     {
         $this->guard();
         $overrides = [];
-        foreach (['token', 'base_url', 'company_id'] as $field) {
+        foreach (['token', 'base_url', 'company_id', 'store_id', 'pos_id'] as $field) {
             $value = isset($_POST[$field]) ? trim(sanitize_text_field(wp_unslash((string) $_POST[$field]))) : '';
             if ($value !== '') {
                 $overrides[$field] = $value;

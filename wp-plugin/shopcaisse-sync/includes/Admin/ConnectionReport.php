@@ -39,8 +39,15 @@ final class ConnectionReport
             $kind = (string) ($warning['error']['kind'] ?? $warning['kind'] ?? 'internal');
             $warnings[] = ErrorMessages::forKind($kind);
         }
-        foreach ($report['missing_capabilities'] ?? [] as $missing) {
-            $warnings[] = is_array($missing) ? (string) ($missing['message'] ?? '') : (string) $missing;
+        // What the key cannot do for this configuration, said before the first order is blocked.
+        foreach ($report['limitations'] ?? [] as $limitation) {
+            $warnings[] = ($limitation['missing'] ?? '') === 'order_module'
+                ? ErrorMessages::forKind('order_module_missing')
+                : sprintf(
+                    /* translators: %s: a Shopcaisse API permission, e.g. "orders:write" */
+                    __('The access key lacks the %s permission: add it to the External Application in the Shopcaisse back office.', 'shopcaisse-sync'),
+                    (string) ($limitation['missing'] ?? '')
+                );
         }
         return [
             'ok' => true,
