@@ -72,6 +72,7 @@ final class Plugin
         // keeps one path for the screens and the tests.
         (new SettingsPage(fn () => $this->tabs(), plugin_dir_url(SHOPCAISSE_SYNC_FILE) . 'assets/'))->register();
         (new Ajax($this->engines))->register();
+        Products\WeighedDisplay::register();
     }
 
     /** @return array<string,Admin\Tab> */
