@@ -73,19 +73,29 @@ final class Plugin
         (new SettingsPage(fn () => $this->tabs(), plugin_dir_url(SHOPCAISSE_SYNC_FILE) . 'assets/'))->register();
         (new Ajax($this->engines))->register();
         Products\WeighedDisplay::register();
+        $this->registerProducts();
+    }
+
+    /** The product tabs' actions and script, and the background bulk import. */
+    private function registerProducts(): void
+    {
+        $bulk = new Products\BulkImport($this->engines);
+        $bulk->register();
+        (new Admin\ProductsAjax($this->engines, $bulk))->register();
+        (new Admin\ProductsAssets(plugin_dir_url(SHOPCAISSE_SYNC_FILE) . 'assets/'))->register();
+        add_action('admin_post_' . Admin\ShopProductsTab::EXPORT_ACTION, fn () => (new Admin\ShopProductsTab($this->engines))->export());
     }
 
     /** @return array<string,Admin\Tab> */
     private function tabs(): array
     {
-        $products = __('It comes with the products and stock part of the plugin.', 'shopcaisse-sync');
         $orders = __('It comes with the orders part of the plugin.', 'shopcaisse-sync');
         return [
             'configuration' => new ConfigurationsTab($this->engines),
             'orders' => new UpcomingTab(_x('Order', 'settings tab', 'shopcaisse-sync'), __('Which order statuses send an order to the POS, the order prefix and the payment type.', 'shopcaisse-sync'), $orders),
-            'pos-products' => new UpcomingTab(__('Shopcaisse products', 'shopcaisse-sync'), __('The Shopcaisse catalog, with import and link to WooCommerce products.', 'shopcaisse-sync'), $products),
-            'shop-products' => new UpcomingTab(__('WooCommerce products', 'shopcaisse-sync'), __('Every WooCommerce product with its sync state, the ones on sale but not linked first.', 'shopcaisse-sync'), $products),
-            'variations' => new UpcomingTab(__('Variation associations', 'shopcaisse-sync'), __('Each variable product\'s Shopcaisse declinations against its variations.', 'shopcaisse-sync'), $products),
+            'pos-products' => new Admin\PosProductsTab($this->engines),
+            'shop-products' => new Admin\ShopProductsTab($this->engines),
+            'variations' => new Admin\VariationsTab($this->engines),
             'logs' => new UpcomingTab(__('Logs', 'shopcaisse-sync'), __('Every exchange with the POS and every sync run, with filters, purge and export.', 'shopcaisse-sync'), $orders),
         ];
     }
