@@ -195,7 +195,7 @@ final class ImportTest extends PluginTestCase
             // A budget spent at once: each call imports one chunk, then leaves a cursor.
             $run = $this->plugin()->jobs->run('products', 0.000001, true);
             $calls++;
-        } while ($run['status'] === 'partial' && $calls < 20);
+        } while ($run['status'] === 'partial' && $calls < 40);
         $this->assertSame('completed', $run['status'], wp_json_encode($run));
         $this->assertGreaterThan(3, $calls);
         $engine = $this->plugin()->engines->engine();

@@ -139,7 +139,7 @@ final class ProductsAdminTest extends PluginTestCase
         $plate = $this->simple('Assiette du site', 'ADM-PLT');
         $preview = $this->call('preview_matching');
         $this->assertTrue($preview['data']['actionable']);
-        $this->assertCount(1, array_filter($preview['data']['lines'], static fn ($l) => str_contains($l, '#' . $plate)));
+        $this->assertSame('Link “Assiette plate (ADM-PLT)” to product #' . $plate . ' (by reference).', $preview['data']['lines'][0]);
         $this->assertFalse($this->engine->catalogItem(self::PLATE)['row']['linked'], 'a preview links nothing');
         $this->assertSame(1, $this->call('apply_matching')['data']['recorded']);
         $this->assertSame($plate, (int) $this->engine->catalogItem(self::PLATE)['row']['wc_id']);

@@ -81,13 +81,24 @@ final class ImportPreviewText
         return sprintf(__('%1$d products created, %2$d variations, %3$d linked, %4$d left out.', 'shopcaisse-sync'), $summary['created'], $summary['variations'], $summary['linked'], count($summary['skipped']) + count($summary['failed']));
     }
 
-    /** @return array{counts:array,lines:list<string>,actionable:bool} */
-    public static function matching(array $plan): array
+    /** Lines shown in a confirmation at most; the counts say the rest. */
+    public const MAX_LINES = 200;
+
+    /**
+     * @param \Closure(string):string $nameOf a Shopcaisse item's name and reference, by id
+     * @return array{counts:array,lines:list<string>,actionable:bool}
+     */
+    public static function matching(array $plan, \Closure $nameOf): array
     {
         $lines = [];
-        foreach ($plan['links'] ?? [] as $link) {
-            /* translators: 1: a Shopcaisse item id, 2: a WooCommerce product id, 3: by reference, barcode… */
-            $lines[] = sprintf(__('Link item %1$s to product #%2$d (by %3$s).', 'shopcaisse-sync'), (string) $link['item'], (int) $link['wc_id'], (string) $link['by']);
+        foreach (array_slice($plan['links'] ?? [], 0, self::MAX_LINES) as $link) {
+            /* translators: 1: a Shopcaisse item's name, 2: a WooCommerce product id, 3: by reference, barcode… */
+            $lines[] = sprintf(__('Link “%1$s” to product #%2$d (by %3$s).', 'shopcaisse-sync'), $nameOf((string) $link['item']), (int) $link['wc_id'], (string) $link['by']);
+        }
+        $more = count($plan['links'] ?? []) - self::MAX_LINES;
+        if ($more > 0) {
+            /* translators: %d: how many more links */
+            $lines[] = sprintf(__('… and %d more.', 'shopcaisse-sync'), $more);
         }
         foreach ($plan['conflicts'] ?? [] as $conflict) {
             /* translators: 1: the shared reference or barcode, 2: product ids */

@@ -141,8 +141,12 @@ final class ProductsAjax
 
     private function preview_matching(): void
     {
-        $plan = $this->engines->engine()->planMatching(ShopSnapshot::products());
-        wp_send_json_success(ImportPreviewText::matching($plan));
+        $engine = $this->engines->engine();
+        $plan = $engine->planMatching(ShopSnapshot::products());
+        wp_send_json_success(ImportPreviewText::matching($plan, static function (string $item) use ($engine): string {
+            $row = $engine->catalogItem($item)['row'];
+            return $row['name'] . (($row['reference'] ?? '') !== '' ? ' (' . $row['reference'] . ')' : '');
+        }));
     }
 
     private function apply_matching(): void

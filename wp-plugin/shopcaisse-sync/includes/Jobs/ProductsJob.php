@@ -63,13 +63,18 @@ final class ProductsJob implements Job
             if ($ids === []) {
                 break;
             }
-            $done = $importer->import($engine, $ids);
+            $done = $importer->import($engine, $ids, $deadline);
             $summary['created'] += $done['created'];
             $summary['variations'] += $done['variations'];
             $summary['linked'] += $done['linked'];
             $summary['skipped'] += count($done['skipped']);
             $summary['failed'] += count($done['failed']);
             $summary['images_failed'] += $done['images_failed'];
+            if ($done['deferred'] > 0) {
+                // The budget ran out inside the chunk: the next call plans what is left of it
+                // again (what was created has left the unlinked list; the rest is still there).
+                return new JobResult(JobResult::PARTIAL, $summary, self::CURSOR_PREFIX . $left);
+            }
             $left += count($ids) - $done['created'] - $done['linked'];
         }
         $images = $importer->updateImages($engine, $deadline);

@@ -36,17 +36,22 @@ final class Importer
     }
 
     /**
-     * Imports these items (null: every top-level item not linked yet).
+     * Imports these items (null: every top-level item not linked yet). Past the deadline, the
+     * products not created yet are left for the next call (`deferred`): they stay unlinked.
      *
      * @param list<string>|null $itemIds
-     * @return array{created:int,variations:int,linked:int,skipped:list<array>,failed:list<array{item:string,message:string}>,images_failed:int}
+     * @return array{created:int,variations:int,linked:int,deferred:int,skipped:list<array>,failed:list<array{item:string,message:string}>,images_failed:int}
      */
-    public function import(Engine $engine, ?array $itemIds): array
+    public function import(Engine $engine, ?array $itemIds, float $deadline = INF): array
     {
         $plan = $engine->planImport($this->snapshot(), $itemIds);
-        $summary = ['created' => 0, 'variations' => 0, 'linked' => 0, 'skipped' => $plan['skipped'] ?? [], 'failed' => [], 'images_failed' => 0];
+        $summary = ['created' => 0, 'variations' => 0, 'linked' => 0, 'deferred' => 0, 'skipped' => $plan['skipped'] ?? [], 'failed' => [], 'images_failed' => 0];
         $created = [];
-        foreach ($plan['create'] ?? [] as $spec) {
+        foreach ($plan['create'] ?? [] as $n => $spec) {
+            if ($n > 0 && microtime(true) >= $deadline) {
+                $summary['deferred'] = count($plan['create']) - $n;
+                break;
+            }
             try {
                 $product = $this->writer->create($spec);
             } catch (\Throwable $e) {
