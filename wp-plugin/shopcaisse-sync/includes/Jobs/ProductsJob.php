@@ -5,9 +5,11 @@
  * not linked yet imported, and changed images applied. Within the time budget: a call that runs
  * out of time leaves a cursor and the next call resumes the import where it stopped.
  *
- * The cursor counts the unlinked items already looked at and left (skipped or refused by the
- * core's plan): items imported leave the unlinked list, so the next page starts after the ones
- * left behind.
+ * A pass has three phases, each started by a call when the one before left no time: the
+ * refresh, the matching of the whole shop, then the import page by page. In the import, the
+ * cursor counts the unlinked items already looked at and left (skipped or refused by the core's
+ * plan): items imported leave the unlinked list, so the next page starts after the ones left
+ * behind.
  */
 
 declare(strict_types=1);
@@ -19,6 +21,9 @@ use ShopcaisseSync\Plugin\Settings\Options;
 
 final class ProductsJob implements Job
 {
+    /** Where a call starts: the refresh (no cursor), the matching, or the import at a position. */
+    private const REFRESH = 'refresh';
+    private const MATCH = 'match';
     private const CURSOR_PREFIX = 'import:';
 
     public function __construct(private readonly int $chunk = 50)
@@ -39,10 +44,9 @@ final class ProductsJob implements Job
     {
         $summary = ['items' => 0, 'stock_rows' => 0, 'problems' => 0, 'linked' => 0, 'created' => 0, 'variations' => 0, 'skipped' => 0, 'failed' => 0, 'images_updated' => 0, 'images_failed' => 0];
         $importer = Importer::make();
-        $left = 0;
-        if ($cursor !== null && str_starts_with($cursor, self::CURSOR_PREFIX)) {
-            $left = (int) substr($cursor, strlen(self::CURSOR_PREFIX));
-        } else {
+        $phase = $cursor ?? self::REFRESH;
+        if ($phase === self::REFRESH) {
+            $started = microtime(true);
             $refresh = $engine->refreshCatalog();
             $summary['items'] = $refresh['items'] ?? 0;
             $summary['stock_rows'] = $refresh['stock_rows'] ?? 0;
@@ -50,8 +54,21 @@ final class ProductsJob implements Job
             if (!$this->automatic()) {
                 return new JobResult(JobResult::COMPLETED, $summary);
             }
-            $summary['linked'] = count($engine->applyMatching($importer->snapshot())['recorded'] ?? []);
+            // Matching the whole shop costs about what the refresh did: go on only when that
+            // much time is left, else the next call starts with it.
+            if (microtime(true) + (microtime(true) - $started) >= $deadline) {
+                return new JobResult(JobResult::PARTIAL, $summary, self::MATCH);
+            }
+            $phase = self::MATCH;
         }
+        if ($phase === self::MATCH) {
+            $summary['linked'] = count($engine->applyMatching($importer->snapshot())['recorded'] ?? []);
+            if (microtime(true) >= $deadline) {
+                return new JobResult(JobResult::PARTIAL, $summary, self::CURSOR_PREFIX . '0');
+            }
+            $phase = self::CURSOR_PREFIX . '0';
+        }
+        $left = str_starts_with($phase, self::CURSOR_PREFIX) ? (int) substr($phase, strlen(self::CURSOR_PREFIX)) : 0;
         $chunk = max(1, (int) apply_filters('shopcaisse_sync_import_chunk', $this->chunk));
         // One chunk at least per call, so a call always moves the import forward.
         for ($n = 0; ; $n++) {
