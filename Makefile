@@ -26,7 +26,7 @@ export WP_BUNDLE WP_TESTS_BUNDLE WP_LANGUAGES_BUNDLE
 
 .PHONY: i18n
 .PHONY: help deps build build-ext build-ffi build-sandbox lint test test-rust test-php test-php-ext \
-        test-php-ffi test-wp test-browser test-hosts check-ffi-symbols dist demo sandbox bench fmt clean
+        test-php-ffi test-wp test-browser test-hosts check-ffi-symbols dist demo sandbox bench bench-wp fmt clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
@@ -96,6 +96,9 @@ bench: build-sandbox ## Benchmarks: catalog fetch, sync planning, state, engine 
 	CARGO_TARGET_DIR=target/sandbox $(CARGO) run --release --locked --no-default-features --features sandbox --example bench_sync
 	CARGO_TARGET_DIR=target/sandbox $(CARGO) run --release --locked --no-default-features --features sandbox --example bench_state
 	CARGO_TARGET_DIR=target/sandbox $(CARGO) run --release --locked --no-default-features --features sandbox --example bench_products
+
+bench-wp: build build-sandbox ## WordPress benchmarks: a stock cycle, a first import and the products URL against WooCommerce's own speed (needs WP_BUNDLE and WP_TESTS_BUNDLE); figures in docs/benchmarks.md
+	PHP=$(PHP) PHPUNIT=$(PHPUNIT) bash scripts/wp/bench.sh
 
 fmt: ## Format the Rust code
 	$(CARGO) fmt --all

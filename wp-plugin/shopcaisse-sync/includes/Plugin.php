@@ -13,7 +13,6 @@ use ShopcaisseSync\Plugin\Admin\ConfigurationsTab;
 use ShopcaisseSync\Plugin\Admin\LogsTab;
 use ShopcaisseSync\Plugin\Admin\OrdersTab;
 use ShopcaisseSync\Plugin\Admin\SettingsPage;
-use ShopcaisseSync\Plugin\Admin\UpcomingTab;
 use ShopcaisseSync\Plugin\Cli\Commands;
 use ShopcaisseSync\Plugin\Core\EngineFactory;
 use ShopcaisseSync\Plugin\Jobs\JobRunner;
@@ -86,18 +85,29 @@ final class Plugin
         (new OrderScreen($this->orders, plugin_dir_url(SHOPCAISSE_SYNC_FILE) . 'assets/'))->register();
         (new OrdersList())->register();
         $this->logs->register();
+        Products\WeighedDisplay::register();
+        $this->registerProducts();
+    }
+
+    /** The product tabs' actions and script, and the background bulk import. */
+    private function registerProducts(): void
+    {
+        $bulk = new Products\BulkImport($this->engines);
+        $bulk->register();
+        (new Admin\ProductsAjax($this->engines, $bulk))->register();
+        (new Admin\ProductsAssets(plugin_dir_url(SHOPCAISSE_SYNC_FILE) . 'assets/'))->register();
+        add_action('admin_post_' . Admin\ShopProductsTab::EXPORT_ACTION, fn () => (new Admin\ShopProductsTab($this->engines))->export());
     }
 
     /** @return array<string,Admin\Tab> */
     private function tabs(): array
     {
-        $products = __('It comes with the products and stock part of the plugin.', 'shopcaisse-sync');
         return [
             'configuration' => new ConfigurationsTab($this->engines),
             'orders' => new OrdersTab(),
-            'pos-products' => new UpcomingTab(__('Shopcaisse products', 'shopcaisse-sync'), __('The Shopcaisse catalog, with import and link to WooCommerce products.', 'shopcaisse-sync'), $products),
-            'shop-products' => new UpcomingTab(__('WooCommerce products', 'shopcaisse-sync'), __('Every WooCommerce product with its sync state, the ones on sale but not linked first.', 'shopcaisse-sync'), $products),
-            'variations' => new UpcomingTab(__('Variation associations', 'shopcaisse-sync'), __('Each variable product\'s Shopcaisse declinations against its variations.', 'shopcaisse-sync'), $products),
+            'pos-products' => new Admin\PosProductsTab($this->engines),
+            'shop-products' => new Admin\ShopProductsTab($this->engines),
+            'variations' => new Admin\VariationsTab($this->engines),
             'logs' => $this->logs,
         ];
     }

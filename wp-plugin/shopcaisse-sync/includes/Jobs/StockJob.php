@@ -29,7 +29,15 @@ final class StockJob implements Job
 
     public function run(\ShopcaisseSync\Engine $engine, ?string $cursor, float $deadline): JobResult
     {
-        $plan = $engine->planStock(false);
+        return $this->apply($engine, $engine->planStock(false), $deadline);
+    }
+
+    /**
+     * Writes a plan (the job's, or a held run the merchant chose to apply) in chunks within the
+     * deadline, reporting each chunk as written.
+     */
+    public function apply(\ShopcaisseSync\Engine $engine, array $plan, float $deadline): JobResult
+    {
         if (!empty($plan['held'])) {
             return new JobResult(JobResult::HELD, [
                 'held_run_id' => $plan['held_run_id'] ?? null,

@@ -8,7 +8,11 @@ namespace ShopcaisseSync\Plugin\Jobs;
 final class StockWriter
 {
     /**
-     * @param list<array{wc_id:int,quantity:string}> $writes
+     * Products and variations alike (wc_update_product_stock fires the product or the variation
+     * stock action). A weighed item gets its whole units in stock: WooCommerce's stock is an
+     * integer, the decimal stays in the core, which is what is reported back.
+     *
+     * @param list<array{wc_id:int,quantity:string,sellable_units?:int,weighed?:bool}> $writes
      * @return array{0:list<array{wc_id:int,quantity:string}>,1:int} what was written, and how
      *         many products no longer exist
      */
@@ -26,7 +30,8 @@ final class StockWriter
                 $product->set_manage_stock(true);
                 $product->save();
             }
-            wc_update_product_stock($product, wc_stock_amount($write['quantity']), 'set');
+            $units = !empty($write['weighed']) ? (int) ($write['sellable_units'] ?? 0) : wc_stock_amount($write['quantity']);
+            wc_update_product_stock($product, $units, 'set');
             $applied[] = ['wc_id' => (int) $write['wc_id'], 'quantity' => (string) $write['quantity']];
         }
         return [$applied, $missing];
