@@ -14,6 +14,9 @@ const TAB_CONTENT = {
   configuration: '#shopcaisse-sync-settings',
   orders: '#shopcaisse-sync-orders-settings',
   logs: '.scs-log-filters',
+  'pos-products': '#scs-pos-products',
+  'shop-products': '#scs-shop-products',
+  variations: '#scs-variations',
 };
 
 async function openTab(page, slug) {
@@ -49,7 +52,7 @@ export const TESTS = [
         await openTab(page, slug);
         const tabs = await page.$$eval('.nav-tab-wrapper .nav-tab', (links) => links.map((a) => a.getAttribute('data-tab')));
         assertEqual(tabs.join(','), TABS.join(','), 'tabs in the tab bar');
-        const content = TAB_CONTENT[slug] || '.shopcaisse-sync-upcoming';
+        const content = TAB_CONTENT[slug];
         assert(await page.$(content), `the ${slug} tab shows ${content}`);
         const title = (await page.textContent('.nav-tab-active')).trim();
         assert(title !== '', `the ${slug} tab has a title`);
