@@ -214,23 +214,24 @@ synced_host() { # a label, then the php-fpm options
   check "$label: no notice about a missing backend" lacks shopcaisse-sync-notice
   products=$(cron products)
   check "$label: the products URL refreshes the catalog ($products)" grep -q '"status":"completed"' <<<"$products"
+  # The products URL imported the catalog: the plate and the cup are linked products now (made
+  # here when an earlier set-up imported nothing). Their shop stock is put off, as if sold online.
   host_eval '
     $engine = ShopcaisseSync\Plugin\Plugin::instance()->engines->engine();
     foreach (["Plate" => "6e7de1b3-0f22-4414-ab93-a439a3b9f824", "Cup" => "97076447-2dc5-4301-a5f8-45fba77e6f05"] as $name => $item) {
-        $id = wc_get_product_id_by_sku("HOST-" . $name);
-        if (!$id) {
-            $p = new WC_Product_Simple(); $p->set_name($name); $p->set_sku("HOST-" . $name);
-            $p->set_manage_stock(true); $p->set_stock_quantity(999); $id = $p->save();
+        $id = (int) ($engine->catalogItem($item)["row"]["wc_id"] ?? 0);
+        if ($id === 0) {
+            $p = new WC_Product_Simple(); $p->set_name($name); $p->set_manage_stock(true); $id = $p->save();
             $engine->link($item, $id);
-        } else {
-            wc_update_product_stock($id, 999, "set");
-            $engine->reportStockApplied([["wc_id" => $id, "quantity" => "999"]]);
         }
+        wc_update_product_stock($id, 999, "set");
+        $engine->reportStockApplied([["wc_id" => $id, "quantity" => "999"]]);
+        update_option("scs_host_" . strtolower($name), $id);
     }' >/dev/null
   stock=$(cron stock)
   check "$label: the stock URL writes the POS stock ($stock)" grep -q '"written":2' <<<"$stock"
   check "$label: the stock is on the products" \
-    test "$(host_eval 'echo wc_get_product(wc_get_product_id_by_sku("HOST-Cup"))->get_stock_quantity();')" = 40
+    test "$(host_eval 'echo wc_get_product((int) get_option("scs_host_cup"))->get_stock_quantity();')" = 40
   # Two calls at once while the POS answers slowly: one runs, the other answers busy at once.
   curl -s -X POST -H 'Content-Type: application/json' -d '{"action":"delay","ms":3000,"path":"/stocks"}' "$SANDBOX_URL/__sandbox/faults/rules" >/dev/null
   cron stock > "$HOST_ROOT/first.json" &
