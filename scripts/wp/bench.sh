@@ -17,15 +17,7 @@ PHPUNIT=${PHPUNIT:-/usr/bin/phpunit}
 BACKEND=${SCS_BACKEND:-extension}
 trap db_stop EXIT INT TERM
 
-wp_prepare_tree "$WP_BUNDLE"
-wp_prepare_tests_lib "$WP_TESTS_BUNDLE"
-db_start
-db -e "DROP DATABASE IF EXISTS scs_bench; CREATE DATABASE scs_bench CHARACTER SET utf8mb4;"
-
-export WP_TESTS_DIR=$WP_TESTS_DIR/wordpress-tests-lib
-export WP_TESTS_PHPUNIT_POLYFILLS_PATH=$WP_ROOT/tests-lib/phpunit-polyfills
-export SCS_WP_DIR=$WP_DIR SCS_DB_NAME=scs_bench SCS_DB_USER=$DB_USER SCS_DB_PASSWORD=$DB_PASSWORD
-export SCS_DB_HOST=127.0.0.1:$DB_PORT SCS_SANDBOX_BIN=$PWD/target/sandbox/release/shopcaisse-sandbox
+wp_unit_env scs_bench
 export SCS_BACKEND=$BACKEND SCS_HPOS=yes SCS_FFI_LIB=$PWD/target/ffi/release/libshopcaisse_sync.so
 
 php_args=(-d memory_limit=1G)

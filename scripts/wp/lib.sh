@@ -70,6 +70,20 @@ wp_prepare_tests_lib() {
   fi
 }
 
+# Everything a WP_UnitTestCase run needs, on a fresh database $1: the tree, WordPress's PHPUnit
+# library, MariaDB, and the environment tests/wp/bootstrap.php and wp-tests-config.php read.
+wp_unit_env() {
+  local database=$1
+  wp_prepare_tree "$WP_BUNDLE"
+  wp_prepare_tests_lib "$WP_TESTS_BUNDLE"
+  db_start
+  db -e "DROP DATABASE IF EXISTS $database; CREATE DATABASE $database CHARACTER SET utf8mb4;"
+  export WP_TESTS_DIR=$WP_TESTS_DIR/wordpress-tests-lib
+  export WP_TESTS_PHPUNIT_POLYFILLS_PATH=$WP_ROOT/tests-lib/phpunit-polyfills
+  export SCS_WP_DIR=$WP_DIR SCS_DB_NAME=$database SCS_DB_USER=$DB_USER SCS_DB_PASSWORD=$DB_PASSWORD
+  export SCS_DB_HOST=127.0.0.1:$DB_PORT SCS_SANDBOX_BIN=$PWD/target/sandbox/release/shopcaisse-sandbox
+}
+
 db() { mariadb --no-defaults -uroot --socket="$DB_SOCKET" "$@"; }
 
 # Starts MariaDB on loopback with its own data dir; idempotent. Stop it with db_stop.

@@ -20,23 +20,10 @@ PHP=${PHP:-php}
 PHPUNIT=${PHPUNIT:-/usr/bin/phpunit}
 EXT_LIB=$PWD/target/ext/release/libshopcaisse_sync.so
 FFI_LIB=$PWD/target/ffi/release/libshopcaisse_sync.so
-SANDBOX_BIN=$PWD/target/sandbox/release/shopcaisse-sandbox
 
-cleanup() {
-  [ -n "${SITE_PID:-}" ] && kill "$SITE_PID" 2>/dev/null || true
-  db_stop
-}
-trap cleanup EXIT INT TERM
+trap db_stop EXIT INT TERM
 
-wp_prepare_tree "$WP_BUNDLE"
-wp_prepare_tests_lib "$WP_TESTS_BUNDLE"
-db_start
-db -e "DROP DATABASE IF EXISTS scs_unit; CREATE DATABASE scs_unit CHARACTER SET utf8mb4;"
-
-export WP_TESTS_DIR=$WP_TESTS_DIR/wordpress-tests-lib
-export WP_TESTS_PHPUNIT_POLYFILLS_PATH=$WP_ROOT/tests-lib/phpunit-polyfills
-export SCS_WP_DIR=$WP_DIR SCS_DB_NAME=scs_unit SCS_DB_USER=$DB_USER SCS_DB_PASSWORD=$DB_PASSWORD
-export SCS_DB_HOST=127.0.0.1:$DB_PORT SCS_SANDBOX_BIN=$SANDBOX_BIN
+wp_unit_env scs_unit
 
 status=0
 phpunit_run() { # backend hpos [phpunit args...]
