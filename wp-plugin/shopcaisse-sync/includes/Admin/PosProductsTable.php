@@ -182,6 +182,6 @@ final class PosProductsTable extends \WP_List_Table
 
     public function no_items(): void
     {
-        esc_html_e('No Shopcaisse item here. Refresh the catalog with the products URL or the button above.', 'shopcaisse-sync');
+        esc_html_e('No Shopcaisse item here yet: the catalog arrives with the first call of the products URL (Configurations tab), or with the command wp shopcaisse sync products.', 'shopcaisse-sync');
     }
 }
