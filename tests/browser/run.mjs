@@ -100,7 +100,7 @@ async function runTest(context, lang, test) {
       }),
     ]);
   } catch (error) {
-    problems.push(error instanceof AssertionError ? error.message : (error.stack ?? String(error)).split('\n').slice(0, 4).join('\n'));
+    problems.push(AssertionError.prototype.isPrototypeOf(error) ? error.message : (error.stack ?? String(error)).split('\n').slice(0, 4).join('\n'));
     const shot = path.join(config.screenshots, `failed-${lang}-${test.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`);
     await page.screenshot({ path: shot, fullPage: true }).then(() => notes.push(`screenshot: ${shot}`), () => {});
   } finally {

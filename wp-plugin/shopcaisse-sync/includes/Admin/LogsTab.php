@@ -180,8 +180,8 @@ final class LogsTab implements Tab
             $object = $row['object'] ?? null;
             if (is_array($object) && ($object['kind'] ?? '') === 'order' && ctype_digit((string) $object['id'])) {
                 $order = wc_get_order((int) $object['id']);
-                $label = '#' . ($order instanceof \WC_Order ? $order->get_order_number() : $object['id']);
-                echo $order instanceof \WC_Order
+                $label = '#' . (is_a($order, \WC_Order::class) ? $order->get_order_number() : $object['id']);
+                echo is_a($order, \WC_Order::class)
                     ? '<a href="' . esc_url($order->get_edit_order_url()) . '">' . esc_html($label) . '</a>'
                     : esc_html($label);
             } elseif (is_array($object)) {

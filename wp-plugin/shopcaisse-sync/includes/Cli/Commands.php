@@ -138,7 +138,7 @@ final class Commands
     public function push_order(array $args, array $assoc = []): void
     {
         $order = wc_get_order((int) ($args[0] ?? 0));
-        if (!$order instanceof \WC_Order || $this->orders === null) {
+        if (!is_a($order, \WC_Order::class) || $this->orders === null) {
             $this->out->error('No order ' . ($args[0] ?? '') . '.');
         }
         try {

@@ -83,7 +83,7 @@ final class JobRunner
     /** An error as the summary and the health display show it: its kind and plain words. */
     public static function describe(\Throwable $e): array
     {
-        if ($e instanceof \ShopcaisseSync\Exception) {
+        if (is_a($e, \ShopcaisseSync\Exception::class)) {
             $kind = ErrorMessages::kindOfCode((int) $e->getCode());
             return ['kind' => $kind, 'message' => ErrorMessages::forKind($kind)];
         }

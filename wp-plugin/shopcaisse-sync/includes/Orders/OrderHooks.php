@@ -55,7 +55,7 @@ final class OrderHooks
 
     public function status_changed(int $id, string $from, string $to, mixed $order = null): void
     {
-        $this->report($order instanceof \WC_Order ? $order : wc_get_order($id), $to);
+        $this->report(is_a($order, \WC_Order::class) ? $order : wc_get_order($id), $to);
     }
 
     public function new_order(int $id): void
@@ -66,7 +66,7 @@ final class OrderHooks
     /** A creation path is done with the order: it is whole, report it now. */
     public function created(mixed $order): void
     {
-        if ($order instanceof \WC_Order) {
+        if (is_a($order, \WC_Order::class)) {
             unset($this->created[$order->get_id()]);
             $this->report($order);
         }
@@ -74,7 +74,7 @@ final class OrderHooks
 
     public function checkout_order_processed(mixed $id, mixed $posted = null, mixed $order = null): void
     {
-        $this->created($order instanceof \WC_Order ? $order : wc_get_order((int) $id));
+        $this->created(is_a($order, \WC_Order::class) ? $order : wc_get_order((int) $id));
     }
 
     public function admin_order_saved(mixed $id): void
@@ -100,7 +100,7 @@ final class OrderHooks
     /** Hands an order's current status to the core; never lets a failure reach the shopper. */
     public function report(mixed $order, ?string $status = null): void
     {
-        if (!$order instanceof \WC_Order || $order->get_id() <= 0 || isset($this->created[$order->get_id()])) {
+        if (!is_a($order, \WC_Order::class) || $order->get_id() <= 0 || isset($this->created[$order->get_id()])) {
             return; // a new order is reported whole, by flush() or its creation path
         }
         $status = self::statusKey($status ?? $order->get_status());

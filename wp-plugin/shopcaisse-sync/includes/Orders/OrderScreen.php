@@ -67,8 +67,8 @@ final class OrderScreen
     /** The box: the POS state, the problem if any, and the button. */
     public function render_box(mixed $postOrOrder): void
     {
-        $order = $postOrOrder instanceof \WC_Order ? $postOrOrder : wc_get_order($postOrOrder instanceof \WP_Post ? $postOrOrder->ID : (int) $postOrOrder);
-        if (!$order instanceof \WC_Order) {
+        $order = is_a($postOrOrder, \WC_Order::class) ? $postOrOrder : wc_get_order(is_a($postOrOrder, \WP_Post::class) ? $postOrOrder->ID : (int) $postOrOrder);
+        if (!is_a($order, \WC_Order::class)) {
             return;
         }
         try {
@@ -116,7 +116,7 @@ final class OrderScreen
             wp_send_json_error(['message' => __('This page has expired. Reload it and try again.', 'shopcaisse-sync')], 403);
         }
         $order = wc_get_order(isset($_POST['order_id']) ? absint(wp_unslash($_POST['order_id'])) : 0);
-        if (!$order instanceof \WC_Order) {
+        if (!is_a($order, \WC_Order::class)) {
             wp_send_json_error(['message' => __('This order does not exist.', 'shopcaisse-sync')], 404);
         }
         if (!$order->is_paid()) {

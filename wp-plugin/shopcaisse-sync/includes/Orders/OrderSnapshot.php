@@ -24,7 +24,7 @@ final class OrderSnapshot
     {
         $lines = [];
         foreach ($order->get_items('line_item') as $item) {
-            if ($item instanceof \WC_Order_Item_Product) {
+            if (is_a($item, \WC_Order_Item_Product::class)) {
                 $lines[] = self::line($item);
             }
         }
@@ -76,7 +76,7 @@ final class OrderSnapshot
             return null;
         }
         $product = $item->get_product();
-        if ($product instanceof \WC_Product && $product->get_price() !== '') {
+        if (is_a($product, \WC_Product::class) && $product->get_price() !== '') {
             $listed = self::cents(wc_get_price_including_tax($product));
             if (abs($listed * $quantity - $before) <= 1) {
                 return $listed;
@@ -111,7 +111,7 @@ final class OrderSnapshot
         $out = [];
         foreach ($items as $item) {
             $total = self::cents((float) $item->get_total() + (float) $item->get_total_tax());
-            if ($total === 0 && $item instanceof \WC_Order_Item_Shipping) {
+            if ($total === 0 && is_a($item, \WC_Order_Item_Shipping::class)) {
                 // Free shipping still says how the order travels, in the note; no zero line.
                 continue;
             }

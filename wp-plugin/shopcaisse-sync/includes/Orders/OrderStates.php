@@ -33,7 +33,7 @@ final class OrderStates
             return;
         }
         $order ??= wc_get_order((int) $row['wc_order_id']);
-        if (!$order instanceof \WC_Order) {
+        if (!is_a($order, \WC_Order::class)) {
             return;
         }
         $state = (string) $row['state'];

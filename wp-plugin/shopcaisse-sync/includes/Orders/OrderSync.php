@@ -133,7 +133,7 @@ final class OrderSync
     public function runChangedAction(int $orderId): void
     {
         $order = wc_get_order($orderId);
-        if ($order instanceof \WC_Order) {
+        if (is_a($order, \WC_Order::class)) {
             $this->changed($order);
         }
     }

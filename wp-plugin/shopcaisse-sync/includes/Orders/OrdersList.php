@@ -44,7 +44,7 @@ final class OrdersList
 
     public function hpos_column(string $column, mixed $order): void
     {
-        if ($column === self::COLUMN && $order instanceof \WC_Order) {
+        if ($column === self::COLUMN && is_a($order, \WC_Order::class)) {
             echo self::cell($order); // escaped inside
         }
     }
@@ -55,7 +55,7 @@ final class OrdersList
             return;
         }
         $order = wc_get_order($postId);
-        if ($order instanceof \WC_Order) {
+        if (is_a($order, \WC_Order::class)) {
             echo self::cell($order); // escaped inside
         }
     }

@@ -70,7 +70,7 @@ final class ProductWriter
     public function addVariations(int $parentId, array $variations): array
     {
         $parent = wc_get_product($parentId);
-        if (!$parent instanceof \WC_Product_Variable) {
+        if (!is_a($parent, \WC_Product_Variable::class)) {
             return [];
         }
         $attributes = $parent->get_attributes();

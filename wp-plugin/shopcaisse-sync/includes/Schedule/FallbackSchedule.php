@@ -77,7 +77,7 @@ final class FallbackSchedule
             return null;
         }
         $schedule = \ActionScheduler::store()->fetch_action((int) $ids[0])->get_schedule();
-        return $schedule instanceof \ActionScheduler_IntervalSchedule ? (int) $schedule->get_recurrence() : null;
+        return is_a($schedule, \ActionScheduler_IntervalSchedule::class) ? (int) $schedule->get_recurrence() : null;
     }
 
     /** Removes every scheduled action of the plugin (uninstall). */
