@@ -504,3 +504,83 @@ fn an_order_stuck_unacknowledged_past_the_limit_stops_counting_with_a_warning() 
     );
     assert_eq!(logs["rows"].as_array().unwrap().len(), 1, "{logs}");
 }
+
+/// The catalog row of `item` as the admin tabs read it.
+fn admin_row(engine: &mut Engine, item: &str) -> Value {
+    let page = call(
+        engine,
+        "searchCatalog",
+        json!({"query": {"linked": true, "per_page": 500}}),
+    );
+    page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["id"] == item)
+        .cloned()
+        .unwrap_or_else(|| panic!("{item} not in {page}"))
+}
+
+#[test]
+fn the_admin_rows_show_what_orders_in_flight_hold_back_between_runs() {
+    let (env, mut engine, mut shop) = mug_shop(StockMove::Acknowledgement, None);
+    let row = admin_row(&mut engine, MUG);
+    assert_eq!(
+        (&row["reserved_in_flight"], &row["shop_units"]),
+        (&json!("0"), &json!(5)),
+        "{row}"
+    );
+    // Queued, no stock run since: the screen already says why the shop shows 3.
+    shop.sell(&mut engine, 1001, &[(MUG_WC, "2")]);
+    let row = admin_row(&mut engine, MUG);
+    assert_eq!(row["stock"]["stock"], "5", "{row}");
+    assert_eq!(row["reserved_in_flight"], "2", "{row}");
+    assert_eq!(row["shop_units"], 3, "{row}");
+    // Pushed: still held back (the POS has not said it took it in).
+    push(&mut engine);
+    assert_eq!(admin_row(&mut engine, MUG)["reserved_in_flight"], "2");
+    // Acknowledged, and a run saw it: released, the POS reads 3 itself.
+    ack(&env, 1001);
+    shop.run(&mut engine);
+    let row = admin_row(&mut engine, MUG);
+    assert_eq!(row["stock"]["stock"], "3", "{row}");
+    assert_eq!(
+        (&row["reserved_in_flight"], &row["shop_units"]),
+        (&json!("0"), &json!(3)),
+        "{row}"
+    );
+}
+
+#[test]
+fn the_admin_rows_show_a_pack_order_on_its_components_and_forget_a_cancelled_order() {
+    let env = Env::start();
+    env.sandbox.set_stock(BOWL, Quantity::pieces(10));
+    let mut engine = env.engine();
+    link_all(&mut engine, &[(BOWL, 601), (COFFEE, 602), (BOX, 603)]);
+    let mut shop = Shop::new();
+    shop.run(&mut engine);
+    let order = shop.sell(&mut engine, 1001, &[(603, "1")]);
+    let bowl = admin_row(&mut engine, BOWL);
+    assert_eq!(
+        (&bowl["reserved_in_flight"], &bowl["shop_units"]),
+        (&json!("2"), &json!(8)),
+        "{bowl}"
+    );
+    let coffee = admin_row(&mut engine, COFFEE);
+    assert_eq!(coffee["reserved_in_flight"], "0.25", "{coffee}");
+    // A weighed item shows the whole units WooCommerce gets: 12.095 kg → 12.
+    assert_eq!(coffee["shop_units"], 12, "{coffee}");
+    // A pack's own figure is made up from its components: none given for it.
+    assert!(admin_row(&mut engine, BOX)["shop_units"].is_null());
+    call(
+        &mut engine,
+        "orderChanged",
+        json!({"order": with_status(&order, "cancelled")}),
+    );
+    let bowl = admin_row(&mut engine, BOWL);
+    assert_eq!(
+        (&bowl["reserved_in_flight"], &bowl["shop_units"]),
+        (&json!("0"), &json!(10)),
+        "{bowl}"
+    );
+}

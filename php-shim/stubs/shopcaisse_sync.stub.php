@@ -54,7 +54,12 @@ final class Engine
      */
     public function refreshCatalog(bool $force = false): array {}
 
-    /** One page of the cached catalog: query text, linked, kind, parent, top_level_only, page, per_page. */
+    /**
+     * One page of the cached catalog: query text, linked, kind, parent, top_level_only, page, per_page.
+     * Each row also carries `reserved_in_flight` (units web orders the POS has not taken in yet hold
+     * back) and `shop_units` (the whole units a stock run writes to WooCommerce; null for packs and
+     * parents of declinations).
+     */
     public function searchCatalog(array $query): array {}
 
     /** One cached item, whole, with its row. */

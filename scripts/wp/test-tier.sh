@@ -5,6 +5,8 @@
 #    on FFI, HPOS on; the order-storage-sensitive classes (group "order-storage") again HPOS off.
 # 2. The browser tests in headless Chromium against `php -S` serving an installed site.
 #
+# Arguments are passed to every PHPUnit run (`scripts/wp/test-tier.sh --filter InflightStock`).
+#
 # MariaDB runs on loopback with its own data dir under target/wp, and is stopped on every exit,
 # a failed test included. Without WP_BUNDLE and WP_TESTS_BUNDLE the tier is skipped, saying so.
 set -euo pipefail
@@ -35,10 +37,10 @@ phpunit_run() { # backend hpos [phpunit args...]
     "$PHP" "${php_args[@]}" "$PHPUNIT" --configuration tests/wp/phpunit.xml "$@" || status=1
 }
 
-phpunit_run extension yes
-phpunit_run ffi yes
-phpunit_run extension no --group order-storage
-phpunit_run ffi no --group order-storage
+phpunit_run extension yes "$@"
+phpunit_run ffi yes "$@"
+phpunit_run extension no --group order-storage "$@"
+phpunit_run ffi no --group order-storage "$@"
 
 if [ "${SCS_SKIP_BROWSER:-}" != 1 ]; then
   bash scripts/wp/browser-tests.sh || status=1

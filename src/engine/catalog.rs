@@ -4,13 +4,13 @@
 use super::context::{now_ms, parse_args, php_map, to_json};
 use super::Engine;
 use crate::api::{Known, Problem};
-use crate::model::{ItemKind, Price, PriceListId, StockRow};
-use crate::state::{CatalogQuery, LogLevel, NewLog};
-use crate::sync::shrink_hold;
+use crate::model::{ItemId, ItemKind, Price, PriceListId, Quantity, StockRow};
+use crate::state::{CatalogQuery, CatalogRow, LogLevel, NewLog};
+use crate::sync::{available_for_shop, shrink_hold};
 use crate::{Error, ErrorKind, Result};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::time::Instant;
 
 /// How many listing problems a refresh summary carries (all are logged).
@@ -209,7 +209,19 @@ impl Engine {
             query: CatalogQuery,
         }
         let Args { query } = parse_args("searchCatalog", args)?;
-        to_json(&self.state()?.catalog().search(&query)?)
+        let page = self.state()?.catalog().search(&query)?;
+        let reserved = if page.rows.iter().any(|row| row.stock.is_some()) {
+            self.reserved_in_flight()?
+        } else {
+            BTreeMap::new()
+        };
+        let subtract = self.settings.stock.subtract_reserved;
+        let rows: Vec<CatalogRowView> = page
+            .rows
+            .into_iter()
+            .map(|row| CatalogRowView::new(row, &reserved, subtract))
+            .collect();
+        Ok(json!({ "rows": to_json(&rows)?, "total": page.total }))
     }
 
     /// One cached item, whole (declinations, components, attributes).
@@ -227,6 +239,42 @@ impl Engine {
             )
         })?;
         Ok(json!({ "item": item, "row": catalog.row(&item_id)? }))
+    }
+}
+
+/// A catalog row as the admin tabs show it: the cached facts, plus what web orders in flight
+/// hold back of its stock and the whole units the stock job writes to WooCommerce for it, so
+/// a screen never recomputes the stock rule. Packs and parents of declinations have no
+/// `shop_units`: theirs is made up from other items.
+#[derive(Serialize)]
+struct CatalogRowView {
+    #[serde(flatten)]
+    row: CatalogRow,
+    reserved_in_flight: Quantity,
+    shop_units: Option<i64>,
+}
+
+impl CatalogRowView {
+    fn new(row: CatalogRow, reserved: &BTreeMap<ItemId, Quantity>, subtract: bool) -> Self {
+        let reserved_in_flight = reserved.get(&row.id).copied().unwrap_or_default();
+        let shop_units = row
+            .stock
+            .as_ref()
+            .filter(|_| row.kind != ItemKind::Pack && !row.has_declinations)
+            .map(|stock| {
+                available_for_shop(
+                    stock.stock,
+                    stock.reserved_for_customers,
+                    reserved_in_flight,
+                    subtract,
+                )
+                .whole_floor()
+            });
+        CatalogRowView {
+            row,
+            reserved_in_flight,
+            shop_units,
+        }
     }
 }
 

@@ -275,26 +275,60 @@ impl Engine {
     /// One outbox row as the in-flight rules see it; a pushed order's POS status is asked for
     /// (none when the POS cannot say: the order then keeps counting).
     fn in_flight_order(&self, row: &OutboxRow, moved_at: StockMovedAt) -> InflightOrder {
-        let whereabouts = match (row.state, &row.pos_order_id) {
-            (OutboxState::Cancelled, _) => Whereabouts::Cancelled,
-            (OutboxState::Pushed, Some(id)) if moved_at != StockMovedAt::Push => {
-                let status = self
-                    .client()
-                    .and_then(|client| client.order(self.store()?, id))
-                    .ok()
-                    .map(|order| order.status.as_str().to_owned());
-                Whereabouts::Pos { status }
+        outbox_order(row, |id| {
+            if moved_at == StockMovedAt::Push {
+                return None;
             }
-            (OutboxState::Pushed, _) => Whereabouts::Pos { status: None },
-            _ => Whereabouts::Outbox,
-        };
-        InflightOrder {
-            wc_order_id: row.wc_order_id,
-            reference: row.external_reference.clone(),
-            queued_at_ms: row.created_at_ms,
-            whereabouts,
-            lines: payload_lines(&row.payload),
+            self.client()
+                .and_then(|client| client.order(self.store()?, id))
+                .ok()
+                .map(|order| order.status.as_str().to_owned())
+        })
+    }
+
+    /// The units web orders in flight hold back on each stock item, as the state knows them
+    /// between stock runs: the orders the last run still counted and those queued since. The
+    /// POS is not asked: a pushed order counts until a run sees it absorbed, as the next run
+    /// would (cancelled and expired orders no longer count). For the admin screens, where the
+    /// figure explains a shop stock below the POS.
+    pub(super) fn reserved_in_flight(&self) -> Result<BTreeMap<ItemId, Quantity>> {
+        let settings = self.settings.stock.in_flight;
+        let state = self.state()?;
+        let now = now_ms();
+        let counting: Vec<InflightOrder> = state
+            .outbox()
+            .stock_candidates(now.saturating_sub(settings.max_age_ms))?
+            .iter()
+            .map(|(row, _)| outbox_order(row, |_| None))
+            .filter(|order| !order.lines.is_empty() && release_of(order, &settings, now).is_none())
+            .collect();
+        if counting.is_empty() {
+            return Ok(BTreeMap::new());
         }
+        let catalog = self.catalog_of_lines(&counting)?;
+        Ok(reserved_quantities(&catalog, &counting))
+    }
+
+    /// The cached items the orders' lines name and, through packs, every component they reach:
+    /// all a reservation needs, without loading the whole catalog for a screen.
+    fn catalog_of_lines(&self, orders: &[InflightOrder]) -> Result<Catalog> {
+        let cache = self.state()?.catalog();
+        let mut wanted: Vec<ItemId> = orders
+            .iter()
+            .flat_map(|o| o.lines.iter().map(|l| l.item.clone()))
+            .collect();
+        let mut seen = BTreeSet::new();
+        let mut items = Vec::new();
+        while let Some(id) = wanted.pop() {
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            if let Some(item) = cache.get_item(&id)? {
+                wanted.extend(item.components.iter().map(|c| c.item.clone()));
+                items.push(item);
+            }
+        }
+        Ok(Catalog::new(items))
     }
 
     /// For each anchored item the counting orders in the POS hold: the stock then and now, and
@@ -472,6 +506,29 @@ impl Engine {
 }
 
 /// The item lines of a queued order's payload (a blocked order has none).
+/// One outbox row as the in-flight rules see it; `pos_status` tells a pushed order's status in
+/// the POS (`None`: unknown, the order keeps counting).
+fn outbox_order(
+    row: &OutboxRow,
+    pos_status: impl FnOnce(&crate::model::PosOrderId) -> Option<String>,
+) -> InflightOrder {
+    let whereabouts = match (row.state, &row.pos_order_id) {
+        (OutboxState::Cancelled, _) => Whereabouts::Cancelled,
+        (OutboxState::Pushed, Some(id)) => Whereabouts::Pos {
+            status: pos_status(id),
+        },
+        (OutboxState::Pushed, None) => Whereabouts::Pos { status: None },
+        _ => Whereabouts::Outbox,
+    };
+    InflightOrder {
+        wc_order_id: row.wc_order_id,
+        reference: row.external_reference.clone(),
+        queued_at_ms: row.created_at_ms,
+        whereabouts,
+        lines: payload_lines(&row.payload),
+    }
+}
+
 fn payload_lines(payload: &Value) -> Vec<InflightLine> {
     payload["push"]["lines"]
         .as_array()

@@ -54,7 +54,7 @@ pub use orders::{
 };
 pub use shop::{Link, Links, ShopIndex, ShopKind, ShopProduct};
 pub use stock::{
-    available, pack_availability, plan_stock, plan_stock_reserving, shop_levels, shop_quantity,
-    HoldReason, PackAvailability, ReservedInFlight, StockCounts, StockPlan, StockProblem,
-    StockSettings, StockWrite,
+    available, available_for_shop, pack_availability, plan_stock, plan_stock_reserving,
+    shop_levels, shop_quantity, HoldReason, PackAvailability, ReservedInFlight, StockCounts,
+    StockPlan, StockProblem, StockSettings, StockWrite,
 };

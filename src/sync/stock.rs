@@ -162,13 +162,32 @@ pub struct StockPlan {
 
 /// POS stock minus reservations (when asked), never negative.
 pub fn available(row: &StockRow, subtract_reserved: bool) -> Quantity {
+    available_for_shop(
+        row.stock,
+        row.reserved_for_customers,
+        Quantity::ZERO,
+        subtract_reserved,
+    )
+}
+
+/// What the shop may sell of an item: its POS stock, minus what the POS reserves for customers
+/// (when asked) and what web orders in flight hold back, never negative. The stock plan and the
+/// admin screens both take it from here, so a figure shown is the figure written.
+pub fn available_for_shop(
+    stock: Quantity,
+    reserved_for_customers: Quantity,
+    in_flight: Quantity,
+    subtract_reserved: bool,
+) -> Quantity {
     let stock = if subtract_reserved {
-        row.stock
-            .saturating_sub(row.reserved_for_customers.clamp_non_negative())
+        stock.saturating_sub(reserved_for_customers.clamp_non_negative())
     } else {
-        row.stock
+        stock
     };
-    stock.clamp_non_negative()
+    stock
+        .clamp_non_negative()
+        .saturating_sub(in_flight.clamp_non_negative())
+        .clamp_non_negative()
 }
 
 /// The quantity WooCommerce shows for an item with `available` in stock: whole pieces, or a
@@ -253,10 +272,13 @@ impl<'a> Levels<'a> {
                 });
                 continue;
             }
-            let mut level = available(row, settings.subtract_reserved);
-            if let Some(in_flight) = reserved.get(&row.item) {
-                level = level.saturating_sub(*in_flight).clamp_non_negative();
-            }
+            let in_flight = reserved.get(&row.item).copied().unwrap_or_default();
+            let level = available_for_shop(
+                row.stock,
+                row.reserved_for_customers,
+                in_flight,
+                settings.subtract_reserved,
+            );
             levels.insert(&row.item, level);
         }
         Levels {

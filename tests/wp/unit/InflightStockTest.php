@@ -76,4 +76,36 @@ final class InflightStockTest extends PluginTestCase
         $this->stockRun();
         $this->assertSame(5, $this->stockOf($cup));
     }
+
+    public function test_the_product_tabs_say_how_many_units_web_orders_in_flight_hold_back(): void
+    {
+        $cup = $this->cupWithStockFive();
+        $this->paidOrder([[$cup, 2]]);
+        $this->runPushAction();
+        $this->loginAsShopManager();
+        set_current_screen('settings_page_shopcaisse-sync');
+
+        $pos = $this->renderTab(new \ShopcaisseSync\Plugin\Admin\PosProductsTab($this->plugin()->engines));
+        $this->assertStringContainsString('2 units reserved by web orders in flight', $pos);
+
+        // The shop shows 3 while the POS holds 5: explained, not drift.
+        $shop = $this->renderTab(new \ShopcaisseSync\Plugin\Admin\ShopProductsTab($this->plugin()->engines));
+        $this->assertStringContainsString('1 product shows less than the POS stock because web orders the till has not taken in yet hold units back', $shop);
+        $this->assertStringContainsString('(#' . $cup->get_id() . '): 2 units reserved by web orders in flight', $shop);
+        $this->assertStringContainsString('Every linked product shows the stock the POS allows.', $shop);
+
+        // Edited by hand in WooCommerce: now it is drift, and the in-flight units still explain
+        // the expected figure.
+        wc_update_product_stock($cup->get_id(), 5, 'set');
+        $report = \ShopcaisseSync\Plugin\Stock\DriftReport::build($this->plugin()->engines->engine());
+        $this->assertCount(1, $report['drift']);
+        $this->assertSame(['pos' => '5', 'in_flight' => '2', 'expected' => 3, 'shop' => 5], array_intersect_key($report['drift'][0], array_flip(['pos', 'in_flight', 'expected', 'shop'])));
+    }
+
+    private function renderTab(\ShopcaisseSync\Plugin\Admin\Tab $tab): string
+    {
+        ob_start();
+        $tab->render();
+        return (string) ob_get_clean();
+    }
 }

@@ -194,8 +194,8 @@ final class ProductsAdminTest extends PluginTestCase
         });
         $csv = (string) ob_get_clean();
         $lines = array_map('str_getcsv', explode("\n", trim(substr($csv, 3))));
-        $this->assertSame(['item_id', 'name', 'reference', 'wc_id', 'pos_stock', 'shop_stock'], $lines[0]);
-        $this->assertSame([self::PLATE, 'Assiette plate', 'ADM-PLT', (string) $plate, '10', '3'], $lines[1]);
+        $this->assertSame(['item_id', 'name', 'reference', 'wc_id', 'pos_stock', 'in_flight', 'expected_shop_stock', 'shop_stock'], $lines[0]);
+        $this->assertSame([self::PLATE, 'Assiette plate', 'ADM-PLT', (string) $plate, '12', '0', '10', '3'], $lines[1]);
         $this->assertCount(2, $lines);
     }
 

@@ -11,6 +11,7 @@ declare(strict_types=1);
 namespace ShopcaisseSync\Plugin\Admin;
 
 use ShopcaisseSync\Plugin\Products\ProductWriter;
+use ShopcaisseSync\Plugin\Stock\DriftReport;
 use ShopcaisseSync\Plugin\Shop\ShopSnapshot;
 
 if (!class_exists('WP_List_Table')) {
@@ -122,7 +123,15 @@ final class PosProductsTable extends \WP_List_Table
 
     protected function column_stock($item): string
     {
-        return $item['stock'] === null ? '—' : esc_html((string) $item['stock']['stock']);
+        if ($item['stock'] === null) {
+            return '—';
+        }
+        $out = esc_html((string) $item['stock']['stock']);
+        $held = (string) ($item['reserved_in_flight'] ?? '0');
+        if (DriftReport::positive($held)) {
+            $out .= '<br><span class="scs-in-flight">' . esc_html(InFlightText::reserved($held)) . '</span>';
+        }
+        return $out;
     }
 
     protected function column_linked($item): string

@@ -32,7 +32,7 @@ final class ShopProductsTab implements Tab
         try {
             $engine = $this->engines->engine();
             $held = $engine->heldStockRuns()['pending'] ?? [];
-            $drift = DriftReport::rows($engine);
+            $report = DriftReport::build($engine);
             $table = new ShopProductsTable($engine);
             $table->prepare_items();
         } catch (\ShopcaisseSync\Exception $e) {
@@ -42,7 +42,7 @@ final class ShopProductsTab implements Tab
         echo '<div class="scs-products" id="scs-shop-products">';
         echo '<div id="scs-notice" class="scs-result" aria-live="polite"></div>';
         self::held($held);
-        self::drift($drift);
+        self::drift($report['drift'], $report['in_flight']);
         echo '<h2>', esc_html__('Products and their sync state', 'shopcaisse-sync'), '</h2>';
         $unlinked = $table->unlinkedOnSale();
         if ($unlinked > 0) {
@@ -87,24 +87,36 @@ final class ShopProductsTab implements Tab
         };
     }
 
-    /** @param list<array> $drift */
-    private static function drift(array $drift): void
+    /**
+     * @param list<array> $drift
+     * @param list<array> $inFlight products whose shop stock is lowered by web orders in flight
+     */
+    private static function drift(array $drift, array $inFlight): void
     {
         echo '<h2>', esc_html__('Stock drift', 'shopcaisse-sync'), '</h2>';
         if ($drift === []) {
-            echo '<p>', esc_html__('Every linked product shows the POS stock.', 'shopcaisse-sync'), '</p>';
-            return;
+            echo '<p>', esc_html__('Every linked product shows the stock the POS allows.', 'shopcaisse-sync'), '</p>';
+        } else {
+            /* translators: %d: how many products */
+            echo '<p>', esc_html(sprintf(_n('%d linked product shows a stock that differs from the POS.', '%d linked products show a stock that differs from the POS.', count($drift), 'shopcaisse-sync'), count($drift))), ' ';
+            $url = wp_nonce_url(admin_url('admin-post.php?action=' . self::EXPORT_ACTION), SettingsPage::NONCE_ACTION, 'nonce');
+            printf('<a class="button" href="%s">%s</a></p>', esc_url($url), esc_html__('Export as CSV', 'shopcaisse-sync'));
+            echo '<table class="widefat striped scs-drift"><thead><tr><th>', esc_html__('Name', 'shopcaisse-sync'), '</th><th>', esc_html__('Reference', 'shopcaisse-sync'), '</th><th>',
+                esc_html__('Product', 'shopcaisse-sync'), '</th><th>', esc_html__('POS stock', 'shopcaisse-sync'), '</th><th>', esc_html__('Expected on the website', 'shopcaisse-sync'), '</th><th>', esc_html__('Shop stock', 'shopcaisse-sync'), '</th></tr></thead><tbody>';
+            foreach (array_slice($drift, 0, self::DRIFT_SHOWN) as $row) {
+                $held = DriftReport::positive($row['in_flight']) ? '<br><span class="scs-in-flight">' . esc_html(InFlightText::reserved($row['in_flight'])) . '</span>' : '';
+                printf('<tr><td>%s</td><td>%s</td><td>#%d</td><td>%s%s</td><td>%d</td><td>%s</td></tr>', esc_html($row['name']), esc_html($row['reference']), $row['wc_id'], esc_html($row['pos']), $held, $row['expected'], $row['shop'] === null ? '—' : (int) $row['shop']);
+            }
+            echo '</tbody></table>';
         }
-        /* translators: %d: how many products */
-        echo '<p>', esc_html(sprintf(_n('%d linked product shows a stock that differs from the POS.', '%d linked products show a stock that differs from the POS.', count($drift), 'shopcaisse-sync'), count($drift))), ' ';
-        $url = wp_nonce_url(admin_url('admin-post.php?action=' . self::EXPORT_ACTION), SettingsPage::NONCE_ACTION, 'nonce');
-        printf('<a class="button" href="%s">%s</a></p>', esc_url($url), esc_html__('Export as CSV', 'shopcaisse-sync'));
-        echo '<table class="widefat striped scs-drift"><thead><tr><th>', esc_html__('Name', 'shopcaisse-sync'), '</th><th>', esc_html__('Reference', 'shopcaisse-sync'), '</th><th>',
-            esc_html__('Product', 'shopcaisse-sync'), '</th><th>', esc_html__('POS stock', 'shopcaisse-sync'), '</th><th>', esc_html__('Shop stock', 'shopcaisse-sync'), '</th></tr></thead><tbody>';
-        foreach (array_slice($drift, 0, self::DRIFT_SHOWN) as $row) {
-            printf('<tr><td>%s</td><td>%s</td><td>#%d</td><td>%d</td><td>%s</td></tr>', esc_html($row['name']), esc_html($row['reference']), $row['wc_id'], $row['pos'], $row['shop'] === null ? '—' : (int) $row['shop']);
+        if ($inFlight !== []) {
+            /* translators: %d: how many products */
+            echo '<p class="scs-in-flight-summary">', esc_html(sprintf(_n('%d product shows less than the POS stock because web orders the till has not taken in yet hold units back:', '%d products show less than the POS stock because web orders the till has not taken in yet hold units back:', count($inFlight), 'shopcaisse-sync'), count($inFlight))), '</p><ul class="scs-in-flight-list">';
+            foreach (array_slice($inFlight, 0, self::DRIFT_SHOWN) as $row) {
+                printf('<li>%s (#%d): %s</li>', esc_html($row['name']), $row['wc_id'], esc_html(InFlightText::reserved($row['units'])));
+            }
+            echo '</ul>';
         }
-        echo '</tbody></table>';
     }
 
     /** admin-post: the drift report as a CSV download. */
@@ -116,7 +128,7 @@ final class ShopProductsTab implements Tab
         if (!wp_verify_nonce(isset($_REQUEST['nonce']) ? sanitize_text_field(wp_unslash((string) $_REQUEST['nonce'])) : '', SettingsPage::NONCE_ACTION)) {
             wp_die(esc_html__('This page has expired. Reload it and try again.', 'shopcaisse-sync'), 403);
         }
-        $rows = DriftReport::rows($this->engines->engine());
+        $rows = DriftReport::build($this->engines->engine())['drift'];
         if (!headers_sent()) {
             header('Content-Type: text/csv; charset=utf-8');
             header('Content-Disposition: attachment; filename="shopcaisse-stock-drift-' . gmdate('Y-m-d') . '.csv"');
