@@ -122,10 +122,13 @@ final class Engine
         return $this->call('planMatching', ['products' => $products]);
     }
 
-    /** Matches, then records every proposed link: the plan, what was recorded and what was refused. */
-    public function applyMatching(array $products): array
+    /**
+     * Matches, then records every proposed link: the plan, what was recorded and what was refused
+     * ($summary_only: the counts alone).
+     */
+    public function applyMatching(array $products, bool $summary_only = false): array
     {
-        return $this->call('applyMatching', ['products' => $products]);
+        return $this->call('applyMatching', ['products' => $products, 'summary_only' => $summary_only]);
     }
 
     /** Products to propose for one item in the matching column, best first, at most limit. */

@@ -98,11 +98,14 @@ final class Engine
     /**
      * Matches, then records every proposed link (method reference, barcode or attributes).
      * Conflicts link nothing; a link the state refuses (taken meanwhile) is listed, not thrown.
+     * With $summary_only, only run_id and summary come back (a whole shop's links as PHP arrays
+     * would cost tens of MB).
      *
-     * @return array{run_id:string,plan:array,recorded:list<array{item_id:string,wc_id:int,method:string,linked_at_ms:int}>,
-     *               refused:list<array{item_id:string,wc_id:int,message:string}>}
+     * @return array{run_id:string,summary:array{recorded:int,refused:int,conflicts:int,unmatched_items:int,counts:array<string,int>},
+     *               plan?:array,recorded?:list<array{item_id:string,wc_id:int,method:string,linked_at_ms:int}>,
+     *               refused?:list<array{item_id:string,wc_id:int,message:string}>}
      */
-    public function applyMatching(array $products): array {}
+    public function applyMatching(array $products, bool $summary_only = false): array {}
 
     /**
      * Products to propose for one item in the matching column, best first (1 to 50).

@@ -134,9 +134,18 @@ impl PhpEngine {
         self.call("planMatching", json!({ "products": table(products)? }))
     }
 
-    /// Matches, then records every proposed link: the plan, what was recorded and what was refused.
-    pub fn apply_matching(&mut self, products: &ZendHashTable) -> PhpResult<Zval> {
-        self.call("applyMatching", json!({ "products": table(products)? }))
+    /// Matches, then records every proposed link: the plan, what was recorded and what was refused
+    /// (summary_only: the counts alone).
+    #[php(defaults(summary_only = false))]
+    pub fn apply_matching(
+        &mut self,
+        products: &ZendHashTable,
+        summary_only: bool,
+    ) -> PhpResult<Zval> {
+        self.call(
+            "applyMatching",
+            json!({ "products": table(products)?, "summary_only": summary_only }),
+        )
     }
 
     /// Products to propose for each item of a page in the matching column, best first, at most limit each.

@@ -93,6 +93,13 @@ final class ProductsTest extends EngineTestCase
         $again = $this->shop->applyMatching(self::smallShop());
         $this->assertSame([], $again['recorded']);
         $this->assertSame(1, $again['plan']['counts']['already_linked']);
+
+        // The cron call's form: the counts alone, on both backends.
+        $summary = $this->shop->applyMatching(self::smallShop(), true);
+        $this->assertSame(['run_id', 'summary'], array_keys($summary));
+        $this->assertSame(0, $summary['summary']['recorded']);
+        $this->assertSame(count($applied['plan']['conflicts']), $summary['summary']['conflicts']);
+        $this->assertSame(1, $summary['summary']['counts']['already_linked']);
         $this->assertSame(1, $this->shop->searchCatalog(['linked' => true])['total']);
     }
 

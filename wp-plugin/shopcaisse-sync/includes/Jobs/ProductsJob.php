@@ -62,7 +62,7 @@ final class ProductsJob implements Job
             $phase = self::MATCH;
         }
         if ($phase === self::MATCH) {
-            $summary['linked'] = count($engine->applyMatching($importer->snapshot())['recorded'] ?? []);
+            $summary['linked'] = (int) ($engine->applyMatching($importer->snapshot(), true)['summary']['recorded'] ?? 0);
             if (microtime(true) >= $deadline) {
                 return new JobResult(JobResult::PARTIAL, $summary, self::CURSOR_PREFIX . '0');
             }
