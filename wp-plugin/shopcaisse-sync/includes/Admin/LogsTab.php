@@ -18,6 +18,7 @@ final class LogsTab implements Tab
 {
     public const EXPORT_ACTION = 'shopcaisse_sync_export_logs';
     public const PURGE_ACTION = 'shopcaisse_sync_purge_logs';
+    public const SUPPORT_ACTION = 'shopcaisse_sync_support_bundle';
     public const NONCE_ACTION = 'shopcaisse_sync_logs';
     public const PER_PAGE = 50;
 
@@ -38,6 +39,7 @@ final class LogsTab implements Tab
     {
         add_action('admin_post_' . self::EXPORT_ACTION, [$this, 'export']);
         add_action('admin_post_' . self::PURGE_ACTION, [$this, 'purge']);
+        add_action('admin_post_' . self::SUPPORT_ACTION, fn () => $this->supportBundle());
     }
 
     public function title(): string
@@ -219,7 +221,10 @@ final class LogsTab implements Tab
             number_format_i18n((int) $values['log_max_age_days'])
         )), '</p>';
         $export = wp_nonce_url(add_query_arg(array_filter($filters) + ['action' => self::EXPORT_ACTION], admin_url('admin-post.php')), self::NONCE_ACTION);
-        echo '<p><a class="button" id="scs-log-export" href="', esc_url($export), '">', esc_html__('Export as CSV', 'shopcaisse-sync'), '</a></p>';
+        $bundle = wp_nonce_url(add_query_arg(['action' => self::SUPPORT_ACTION], admin_url('admin-post.php')), self::NONCE_ACTION);
+        echo '<p><a class="button" id="scs-log-export" href="', esc_url($export), '">', esc_html__('Export as CSV', 'shopcaisse-sync'), '</a> ';
+        echo '<a class="button" id="scs-support-bundle" href="', esc_url($bundle), '">', esc_html__('Download a support bundle', 'shopcaisse-sync'), '</a></p>';
+        echo '<p class="description">', esc_html__('The support bundle is a ZIP for the Shopcaisse or web agency support: environment, settings, recent logs and runs, order states. The API key, the cron URL token and the buyers\' personal data are taken out.', 'shopcaisse-sync'), '</p>';
         echo '<form method="post" action="', esc_url(admin_url('admin-post.php')), '" id="scs-log-purge" onsubmit="return window.confirm(\'', esc_js(__('Delete every log row? This cannot be undone.', 'shopcaisse-sync')), '\');">';
         echo '<input type="hidden" name="action" value="', esc_attr(self::PURGE_ACTION), '" />';
         wp_nonce_field(self::NONCE_ACTION);
@@ -245,6 +250,30 @@ final class LogsTab implements Tab
             wp_die(esc_html__('You are not allowed to manage Shopcaisse Sync.', 'shopcaisse-sync'), 403);
         }
         check_admin_referer(self::NONCE_ACTION);
+    }
+
+    /** admin-post: the support bundle as a ZIP download. */
+    public function supportBundle(?\Closure $finish = null): void
+    {
+        $this->guard();
+        $path = wp_tempnam('shopcaisse-sync-support.zip');
+        try {
+            (new \ShopcaisseSync\Plugin\Support\SupportBundle($this->engines))->write($path);
+        } catch (\RuntimeException $e) {
+            @unlink($path);
+            wp_die(esc_html($e->getMessage()), 500);
+        }
+        if (!headers_sent()) {
+            nocache_headers();
+            header('Content-Type: application/zip');
+            header('Content-Disposition: attachment; filename="shopcaisse-sync-support-' . gmdate('Ymd-His') . '.zip"');
+            header('Content-Length: ' . (string) filesize($path));
+        }
+        readfile($path);
+        @unlink($path);
+        ($finish ?? static function (): void {
+            exit;
+        })();
     }
 
     /** admin-post: the matching rows as a CSV file, streamed. */
