@@ -76,7 +76,10 @@ on_exit() {
   local status=$?
   trap - EXIT INT TERM
   if [ "$DEMO_STARTED" = 1 ] && { [ "$MODE" != detach ] || [ "$status" -ne 0 ]; }; then
-    [ "$status" -eq 0 ] || echo "The demo failed; logs: $WP_ROOT/site-debug.log, $WP_ROOT/site-server.log, $DEMO_DIR/sandbox.out" >&2
+    case $status in
+      0 | 130) ;;
+      *) echo "The demo failed; logs: $WP_ROOT/site-debug.log, $WP_ROOT/site-server.log, $DEMO_DIR/sandbox.out" >&2 ;;
+    esac
     demo_stop_all
     echo "Demo stopped: sandbox, php -S and MariaDB."
   fi

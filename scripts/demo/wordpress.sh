@@ -17,7 +17,7 @@ WOOCOMMERCE_URL=https://downloads.wordpress.org/plugin/woocommerce.9.9.5.zip
 # wordpress.org publishes no checksum of plugin archives: WooCommerce is pinned by the SHA-256
 # of its extracted files (demo_tree_digest), computed on the 4,927 files of the vendor archive's
 # copy (taken unmodified from the release, its README says). See docs/decisions.md.
-WOOCOMMERCE_TREE_SHA256=c58fc73f9be164e233f36de46f055f2d20e0aab7e96f66b0424e8b7be3d7d71d
+WOOCOMMERCE_TREE_SHA256=e059d7d35b0a294bc1204ae6cb8e288ed6694a57784fce305507ae6ad1aa961c
 
 # One SHA-256 for a folder: every file's path and content, in a fixed order.
 demo_tree_digest() {
@@ -61,7 +61,7 @@ demo_download_wordpress() {
     echo "$tree"
     return 0
   fi
-  echo "No WordPress bundle given: downloading WordPress 6.9 and WooCommerce 9.9.5 from wordpress.org" >&2
+  echo "No WordPress bundle given: WordPress 6.9 and WooCommerce 9.9.5 from wordpress.org, kept in $DEMO_DOWNLOADS" >&2
   demo_fetch "$WORDPRESS_URL" "$wordpress" || return 1
   demo_fetch "$WOOCOMMERCE_URL" "$woo" || return 1
   if [ "$(sha256sum "$wordpress" | cut -c1-64)" != "$WORDPRESS_SHA256" ]; then
