@@ -69,7 +69,7 @@ function http(string $method, string $url, ?array $json = null, array $headers =
         CURLOPT_CUSTOMREQUEST => $method,
         CURLOPT_RETURNTRANSFER => true,
         CURLOPT_TIMEOUT => 120,
-        CURLOPT_COOKIEFILE => '', // cookies kept for the handle's life: the shopper's session
+        CURLOPT_COOKIEFILE => '', // cookies kept for the handle's life: the shopper's cart
         CURLOPT_HTTPHEADER => array_merge($headers, $json === null ? [] : ['Content-Type: application/json']),
         CURLOPT_HEADERFUNCTION => static function ($h, string $line) use (&$received): int {
             if (str_contains($line, ':')) {
@@ -228,9 +228,9 @@ function store_api(string $route): string
 function shopper_checkout(): int
 {
     $cart = http('GET', store_api('cart'));
-    $session = ['Nonce: ' . ($cart['headers']['nonce'] ?? ''), 'Cart-Token: ' . ($cart['headers']['cart-token'] ?? '')];
+    $cartHeaders = ['Nonce: ' . ($cart['headers']['nonce'] ?? ''), 'Cart-Token: ' . ($cart['headers']['cart-token'] ?? '')];
     foreach (WEB_ORDER as [$name, $quantity]) {
-        $added = http('POST', store_api('cart/add-item'), ['id' => linked($name)['product']->get_id(), 'quantity' => $quantity], $session);
+        $added = http('POST', store_api('cart/add-item'), ['id' => linked($name)['product']->get_id(), 'quantity' => $quantity], $cartHeaders);
         if ($added['status'] !== 201) {
             stop("adding $name to the cart: " . json_encode($added['body'], JSON_UNESCAPED_UNICODE));
         }
@@ -241,7 +241,7 @@ function shopper_checkout(): int
         'billing_address' => $address,
         'shipping_address' => array_diff_key($address, ['email' => 1]),
         'payment_method' => 'cod',
-    ], $session);
+    ], $cartHeaders);
     if ($checkout['status'] !== 200 || empty($checkout['body']['order_id'])) {
         stop('checkout: ' . json_encode($checkout['body'], JSON_UNESCAPED_UNICODE));
     }

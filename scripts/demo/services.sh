@@ -19,7 +19,7 @@ demo_alive() {
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2"
 }
 
-# Stops the process group led by the pid in $1 (TERM, then KILL after 5 s) and forgets it.
+# Stops the pid in $1 and the process group it heads (TERM, then KILL after 5 s), and forgets it.
 demo_stop_group() {
   local file=$1 command=$2 pid
   if demo_alive "$file" "$command"; then
