@@ -26,7 +26,8 @@ export WP_BUNDLE WP_TESTS_BUNDLE WP_LANGUAGES_BUNDLE
 
 .PHONY: i18n
 .PHONY: help deps build build-ext build-ffi build-sandbox lint test test-rust test-php test-php-ext \
-        test-php-ffi test-wp test-browser test-hosts check-ffi-symbols dist demo sandbox bench bench-wp fmt clean
+        test-php-ffi test-wp test-browser test-hosts test-demo check-ffi-symbols dist demo demo-stop demo-core \
+        sandbox bench bench-wp fmt clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
@@ -53,7 +54,7 @@ lint: deps ## cargo fmt --check, and clippy with -D warnings on both feature set
 	CARGO_TARGET_DIR=target/ext $(CARGO) clippy --locked --all-targets -- -D warnings
 	CARGO_TARGET_DIR=target/ffi $(CARGO) clippy --locked --no-default-features --features sandbox --all-targets -- -D warnings
 
-test: deps lint build test-rust check-ffi-symbols test-php test-wp test-hosts ## Everything CI runs: lints, Rust tests, the PHP suite on both backends, the WordPress tier, the ZIP on Apache hosts
+test: deps lint build test-rust check-ffi-symbols test-php test-wp test-hosts test-demo ## Everything CI runs: lints, Rust tests, the PHP suite on both backends, the WordPress tier, the ZIP on Apache hosts, the demo
 
 test-rust: ## Rust unit and integration tests (the sandbox runs in-process on loopback)
 	CARGO_TARGET_DIR=target/ffi $(CARGO) test --locked --no-default-features --features sandbox
@@ -81,10 +82,19 @@ test-browser: build build-sandbox ## Only the browser tests of the admin screens
 test-hosts: dist build-sandbox ## The ZIP installed through WordPress's upload path, then run under Apache + php-fpm with the extension, with FFI, and with neither; needs WP_BUNDLE
 	PHP=$(PHP) bash scripts/wp/host-tests.sh
 
+test-demo: dist build-sandbox ## The demo's cycle (make demo DEMO_CI=1): fails unless the web order reaches the POS exactly once; everything it starts is stopped
+	bash scripts/demo.sh --ci
+
 dist: build ## The installable plugin: dist/shopcaisse-sync-<version>.zip (plugin, shim, both libraries, php.ini lines)
 	PHP=$(PHP) bash scripts/dist.sh
 
-demo: build build-sandbox ## Load the library both ways in php-cli, then walk through the engine against the sandbox
+demo: ## The whole product from a fresh clone: builds, starts the sandbox, a WordPress + WooCommerce site with the ZIP installed, runs one cycle and keeps the site up until Ctrl-C (DEMO_DETACH=1: return and leave it up; DEMO_CI=1: stop after the cycle)
+	@bash scripts/demo.sh $(if $(DEMO_CI),--ci,$(if $(DEMO_DETACH),--detach))
+
+demo-stop: ## Stop what make demo left running (the sandbox, php -S, MariaDB)
+	@bash scripts/demo.sh stop
+
+demo-core: build build-sandbox ## Load the library both ways in php-cli, then walk through the engine against the sandbox (no WordPress)
 	@SCS_FFI_LIB=$(CURDIR)/$(FFI_LIB) $(PHP_FFI) demo/demo.php ffi
 	@SCS_FFI_LIB=$(CURDIR)/$(FFI_LIB) SCS_SANDBOX_BIN=$(CURDIR)/$(SANDBOX_BIN) $(PHP_EXT) demo/demo.php extension --story
 

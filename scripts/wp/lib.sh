@@ -43,9 +43,10 @@ wp_unpack() {
 }
 
 # The WordPress tree of a bundle (archive with a top folder wordpress/, or a folder holding it or
-# being it) into $WP_DIR, with the plugin linked in from the checkout.
+# being it) into $WP_DIR, with the plugin linked in from the checkout (unless $2 is no-link: the
+# demo installs it from the ZIP instead).
 wp_prepare_tree() {
-  local bundle=$1 unpacked=$WP_ROOT/bundle
+  local bundle=$1 link=${2:-link} unpacked=$WP_ROOT/bundle
   wp_unpack "$bundle" "$unpacked"
   local tree=$unpacked
   [ -d "$unpacked/wordpress" ] && tree=$unpacked/wordpress
@@ -54,7 +55,7 @@ wp_prepare_tree() {
     return 1
   fi
   rm -f "$WP_DIR" && ln -s "$tree" "$WP_DIR"
-  ln -sfn "$PWD/wp-plugin/shopcaisse-sync" "$tree/wp-content/plugins/shopcaisse-sync"
+  [ "$link" = no-link ] || ln -sfn "$PWD/wp-plugin/shopcaisse-sync" "$tree/wp-content/plugins/shopcaisse-sync"
   if [ -n "${WP_LANGUAGES_BUNDLE:-}" ] && [ -f "$WP_LANGUAGES_BUNDLE" ] && [ ! -d "$tree/wp-content/languages/plugins" ]; then
     tar -xf "$WP_LANGUAGES_BUNDLE" -C "$tree/wp-content"
   fi

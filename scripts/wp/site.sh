@@ -4,7 +4,8 @@
 # the tree prepared (wp_prepare_tree) and MariaDB started (db_start). Not run on its own.
 #
 #   site_install PORT    (re)creates the database scs_site, writes wp-config.php and installs the
-#                        site at http://127.0.0.1:PORT, WooCommerce then the plugin active
+#                        site at http://127.0.0.1:PORT, with $SITE_PLUGINS active (WooCommerce then
+#                        the plugin linked from the checkout, unless the caller names others)
 #   site_serve PORT      serves it with `php -S` (4 workers, the PHP extension loaded); waits
 #                        until it answers
 #   site_stop            stops what site_serve started
@@ -21,6 +22,7 @@ SITE_ADMIN_EMAIL=${SITE_ADMIN_EMAIL:-admin@example.com}
 SITE_DEBUG_LOG=$WP_ROOT/site-debug.log
 SITE_SERVER_LOG=$WP_ROOT/site-server.log
 SITE_EXT_LIB=${SITE_EXT_LIB:-$PWD/target/ext/release/libshopcaisse_sync.so}
+SITE_PLUGINS=${SITE_PLUGINS:-woocommerce/woocommerce.php shopcaisse-sync/shopcaisse-sync.php}
 SITE_SERVER_PID=
 
 # php-cli with the plugin's extension loaded when it is built.
@@ -96,9 +98,9 @@ site_install() {
 
   # 1. WordPress itself, then WooCommerce and the plugin (activation only: nothing is loaded
   #    while WP_INSTALLING is set).
-  site_php -- "$WP_DIR" "$url" "$SITE_TITLE" "$SITE_ADMIN_USER" "$SITE_ADMIN_PASSWORD" "$SITE_ADMIN_EMAIL" <<'PHP' || return 1
+  site_php -- "$WP_DIR" "$url" "$SITE_TITLE" "$SITE_ADMIN_USER" "$SITE_ADMIN_PASSWORD" "$SITE_ADMIN_EMAIL" "$SITE_PLUGINS" <<'PHP' || return 1
 <?php
-[, $dir, $url, $title, $user, $password, $email] = $argv;
+[, $dir, $url, $title, $user, $password, $email, $plugins] = $argv;
 define('WP_INSTALLING', true);
 $_SERVER['HTTP_HOST'] = parse_url($url, PHP_URL_HOST) . ':' . parse_url($url, PHP_URL_PORT);
 $_SERVER['REQUEST_URI'] = '/';
@@ -114,7 +116,7 @@ if (empty($installed['user_id'])) {
 }
 update_option('siteurl', $url);
 update_option('home', $url);
-foreach (['woocommerce/woocommerce.php', 'shopcaisse-sync/shopcaisse-sync.php'] as $plugin) {
+foreach (preg_split('/\s+/', trim($plugins)) as $plugin) {
     $result = activate_plugin($plugin);
     if (is_wp_error($result)) {
         fwrite(STDERR, "activating $plugin: " . $result->get_error_message() . "\n");
@@ -125,7 +127,7 @@ PHP
 
   # 2. A normal request: WooCommerce finishes its install, its onboarding is skipped, and the
   #    admin sees the screens a merchant who set the shop up already sees.
-  SITE_ADMIN_USER=$SITE_ADMIN_USER site_eval '
+  SITE_ADMIN_USER=$SITE_ADMIN_USER SITE_PLUGINS=$SITE_PLUGINS site_eval '
     if (class_exists("WC_Install")) { WC_Install::install(); }
     update_option("woocommerce_onboarding_profile", ["skipped" => true, "completed" => true]);
     update_option("woocommerce_task_list_hidden", "yes");
@@ -146,7 +148,7 @@ PHP
     update_user_meta($user->ID, "show_welcome_panel", 0);
     update_user_meta($user->ID, "dismissed_wp_pointers", "theme_editor_notice,plugin_editor_notice");
     $active = get_option("active_plugins");
-    if (!in_array("woocommerce/woocommerce.php", $active, true) || !in_array("shopcaisse-sync/shopcaisse-sync.php", $active, true)) {
+    if (array_diff(preg_split("/\s+/", trim(getenv("SITE_PLUGINS"))), $active) !== []) {
         fwrite(STDERR, "plugins not active: " . implode(", ", $active) . "\n");
         exit(1);
     }

@@ -1,7 +1,8 @@
 <?php
 /**
  * Installs WordPress + WooCommerce in the host test's tree, then the plugin from its ZIP through
- * Plugin_Upgrader (what Extensions > Ajouter > Téléverser runs), and activates it.
+ * Plugin_Upgrader (what Extensions > Ajouter > Téléverser runs), and activates it. On a site
+ * installed already (the demo's, set up by scripts/wp/site.sh), only the ZIP part runs.
  * Arguments: the WordPress folder, the site URL. The ZIP path is in HOST_ZIP.
  */
 
@@ -18,19 +19,25 @@ require_once ABSPATH . 'wp-admin/includes/plugin.php';
 require_once ABSPATH . 'wp-admin/includes/file.php';
 require_once ABSPATH . 'wp-admin/includes/class-wp-upgrader.php';
 
-$installed = wp_install('Host test', 'admin', 'admin@example.com', true, '', wp_slash('host-admin-password'), 'en_US');
-if (empty($installed['user_id'])) {
-    fwrite(STDERR, "wp_install failed\n");
-    exit(1);
+if (is_blog_installed()) {
+    $admins = get_users(['role' => 'administrator', 'number' => 1, 'fields' => 'ID']);
+    $admin = (int) ($admins[0] ?? 0);
+} else {
+    $installed = wp_install('Host test', 'admin', 'admin@example.com', true, '', wp_slash('host-admin-password'), 'en_US');
+    if (empty($installed['user_id'])) {
+        fwrite(STDERR, "wp_install failed\n");
+        exit(1);
+    }
+    update_option('siteurl', $url);
+    update_option('home', $url);
+    $woo = activate_plugin('woocommerce/woocommerce.php');
+    if (is_wp_error($woo)) {
+        fwrite(STDERR, 'WooCommerce: ' . $woo->get_error_message() . "\n");
+        exit(1);
+    }
+    $admin = (int) $installed['user_id'];
 }
-update_option('siteurl', $url);
-update_option('home', $url);
-$woo = activate_plugin('woocommerce/woocommerce.php');
-if (is_wp_error($woo)) {
-    fwrite(STDERR, 'WooCommerce: ' . $woo->get_error_message() . "\n");
-    exit(1);
-}
-wp_set_current_user((int) $installed['user_id']);
+wp_set_current_user($admin);
 WP_Filesystem();
 $upgrader = new Plugin_Upgrader(new Automatic_Upgrader_Skin());
 $result = $upgrader->install((string) getenv('HOST_ZIP'));
