@@ -20,6 +20,7 @@ final class Uninstaller
     {
         $deleteData = (bool) Options::get('delete_data_on_uninstall');
         FallbackSchedule::unscheduleAll();
+        wp_clear_scheduled_hook(\ShopcaisseSync\Plugin\Alerts\AlertMailer::HOOK);
         if ($deleteData) {
             $dir = StateDirectory::path();
             self::removeTree($dir);
@@ -33,6 +34,7 @@ final class Uninstaller
         }
         delete_option(Options::OPTION);
         delete_option(CronToken::OPTION);
+        delete_option(\ShopcaisseSync\Plugin\Alerts\AlertMailer::SENT_OPTION);
     }
 
     /** Removes a directory the plugin made, and everything in it; never follows a link. */

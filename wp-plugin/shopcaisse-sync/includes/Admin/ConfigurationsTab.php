@@ -111,6 +111,8 @@ final class ConfigurationsTab implements Tab
         $this->number('job_budget_seconds', $values, 1, Options::maxBudgetSeconds(), __('Each call to a cron URL stops after this long and resumes on the next call.', 'shopcaisse-sync'));
         $this->checkbox('schedule_enabled', $values, __('For hosts the Shopcaisse back office cannot reach: WordPress runs the three jobs itself.', 'shopcaisse-sync'));
         $this->number('schedule_minutes', $values, 5, 1440, '');
+        $this->checkbox('alerts_enabled', $values, __('A daily digest to the site\'s admin e-mail when a cron URL is late, an order stays blocked or a stock run is held back (at most one message a day per kind).', 'shopcaisse-sync'));
+        $this->number('alert_late_intervals', $values, 1, 100, __('A cron URL counts as late once the POS has not called it for this many of its usual intervals.', 'shopcaisse-sync'));
         echo '</table>';
     }
 

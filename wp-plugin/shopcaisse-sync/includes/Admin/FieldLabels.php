@@ -38,6 +38,8 @@ final class FieldLabels
             'schedule_enabled' => __('Fallback schedule', 'shopcaisse-sync'),
             'schedule_minutes' => __('Schedule interval (minutes)', 'shopcaisse-sync'),
             'delete_data_on_uninstall' => __('Delete all data on uninstall', 'shopcaisse-sync'),
+            'alerts_enabled' => __('E-mail alerts', 'shopcaisse-sync'),
+            'alert_late_intervals' => __('Alert when a cron URL is late by more than (intervals)', 'shopcaisse-sync'),
             'order_prefix' => __('Order prefix', 'shopcaisse-sync'),
             'payment_type' => __('Payment type', 'shopcaisse-sync'),
             'status_map' => __('Statuses that send the order', 'shopcaisse-sync'),

@@ -46,6 +46,8 @@ final class Options
         'schedule_enabled' => false,
         'schedule_minutes' => 15,
         'delete_data_on_uninstall' => false,
+        'alerts_enabled' => false,
+        'alert_late_intervals' => 3,
     ];
 
     /** The order settings that are lists: status => sends, and the statuses that cancel. */
@@ -55,10 +57,10 @@ final class Options
     ];
 
     public const BOOLEANS = ['debug', 'subtract_reserved', 'zero_missing', 'auto_products', 'auto_stock',
-        'auto_orders', 'schedule_enabled', 'delete_data_on_uninstall'];
+        'auto_orders', 'schedule_enabled', 'delete_data_on_uninstall', 'alerts_enabled'];
 
     public const INTEGERS = ['max_drop_percent', 'min_drop_count', 'min_answer_percent', 'log_max_rows',
-        'log_max_age_days', 'job_budget_seconds', 'schedule_minutes'];
+        'log_max_age_days', 'job_budget_seconds', 'schedule_minutes', 'alert_late_intervals'];
 
     /** Longest time budget a cron call may have: kept under PHP's max_execution_time. */
     public const MAX_BUDGET_SECONDS = 300;
@@ -223,6 +225,9 @@ final class Options
         }
         if ($values['schedule_minutes'] < 5 || $values['schedule_minutes'] > 1440) {
             $errors['schedule_minutes'] = __('Enter between 5 and 1440 minutes.', 'shopcaisse-sync');
+        }
+        if ($values['alert_late_intervals'] < 1 || $values['alert_late_intervals'] > 100) {
+            $errors['alert_late_intervals'] = __('Enter between 1 and 100 intervals.', 'shopcaisse-sync');
         }
         return $errors;
     }
