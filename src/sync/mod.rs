@@ -47,10 +47,11 @@ pub use matching::{
     PlannedCreation, ProposedLink, Suggestion, SuggestionReason,
 };
 pub use orders::{
-    build_push, customer_searches, decide, external_reference, match_customer, next_attempt_delay,
-    status_key, triage, Adjustment, BlockReason, ChargeSnapshot, CustomerMatch, CustomerMatchedBy,
-    CustomerSearch, OrderAction, OrderLineSnapshot, OrderSettings, OrderSnapshot, OutboxState,
-    PushPlan, StatusMap, Triage, UnlinkedLine,
+    after_failed_cancel, after_failed_push, build_push, customer_searches, decide,
+    external_reference, live_order, match_customer, next_attempt_delay, no_post_until, status_key,
+    triage, Adjustment, AfterFailure, BlockReason, ChargeSnapshot, CustomerMatch,
+    CustomerMatchedBy, CustomerSearch, OrderAction, OrderLineSnapshot, OrderSettings,
+    OrderSnapshot, OutboxState, PushPlan, StatusMap, Triage, UnlinkedLine,
 };
 pub use shop::{Link, Links, ShopIndex, ShopKind, ShopProduct};
 pub use stock::{

@@ -1,7 +1,9 @@
 //! Orders on their way to the POS: when a WooCommerce order is sent or cancelled
 //! ([`StatusMap`], [`decide`]), the payload it becomes ([`build_push`] → [`PushPlan`]), when a
-//! failed push is tried again ([`next_attempt_delay`]), and which Shopcaisse customer it is
-//! attached to ([`match_customer`]).
+//! failed push or cancellation is tried again, looked up or blocked ([`after_failed_push`],
+//! [`after_failed_cancel`], [`no_post_until`], [`next_attempt_delay`]), and which Shopcaisse
+//! customer it is attached to ([`customer_searches`], [`match_customer`]). The engine only runs
+//! the calls these decide.
 //!
 //! Money is integer cents from end to end: line amounts are checked against the paid total to
 //! the cent, and a rounding difference is either absorbed visibly (at most one cent per line, the
@@ -95,8 +97,11 @@ pub enum OutboxState {
     None,
     /// Waiting for its push.
     Queued,
-    /// A push was sent and its outcome is unknown (timeout, reset): it may be in the POS.
+    /// A worker is sending it right now (its claim holds): it may be in the POS.
     InFlight,
+    /// A push was started by a worker that no longer holds it (crashed, timed out): it may be
+    /// in the POS.
+    Abandoned,
     /// The POS has it.
     Pushed,
     /// The last push failed and the POS does not have it; a retry is scheduled.
@@ -120,6 +125,9 @@ pub enum OrderAction {
     /// Cancel it in the POS. For an order in flight, the canceller first finds out whether the
     /// POS got it (by external reference).
     Cancel,
+    /// It is being sent right now: mark it, and the worker cancels it in the POS once its
+    /// push settles.
+    CancelWhenSent,
     /// Take it out of the queue: it never reached the POS.
     Withdraw,
     Nothing,
@@ -136,7 +144,8 @@ pub fn decide(map: &StatusMap, status: &str, state: OutboxState) -> OrderAction 
         return match state {
             // A failed push may have reached the POS (its answer lost): it is cancelled there,
             // which looks it up first, rather than only taken out of the queue.
-            S::Pushed | S::InFlight | S::Failed => OrderAction::Cancel,
+            S::Pushed | S::Abandoned | S::Failed => OrderAction::Cancel,
+            S::InFlight => OrderAction::CancelWhenSent,
             S::Queued | S::Blocked => OrderAction::Withdraw,
             S::None | S::Withdrawn | S::CancelQueued | S::Cancelled => OrderAction::Nothing,
         };
@@ -627,6 +636,75 @@ pub fn customer_searches(buyer: &CustomerDetails) -> Vec<CustomerSearch> {
     searches
 }
 
+/// Look-ups spread over the grace window after a POST whose outcome is unknown.
+pub const GRACE_LOOKUPS: i64 = 4;
+
+/// What a failed delivery leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterFailure {
+    /// Retrying cannot fix it: the row waits for a person.
+    Block,
+    /// The POST may have been committed: the order is only looked up, next at `next_at_ms`,
+    /// and not posted again before `since_ms` + the grace window.
+    LookUp { since_ms: i64, next_at_ms: i64 },
+    /// Tried again at this time.
+    RetryAt(i64),
+}
+
+/// What follows a failed push: a key or settings problem blocks; a POST whose outcome is unknown
+/// opens (or continues) a grace window of look-ups, spread over it in [`GRACE_LOOKUPS`] steps;
+/// anything else is tried again after `retry_delay_ms`. `unknown_since_ms` is when the window
+/// of an earlier unknown outcome opened: a window that has passed opens anew.
+pub fn after_failed_push(
+    kind: crate::ErrorKind,
+    outcome_unknown: bool,
+    unknown_since_ms: Option<i64>,
+    now_ms: i64,
+    grace_ms: i64,
+    retry_delay_ms: i64,
+) -> AfterFailure {
+    if triage(kind) == Triage::Block {
+        return AfterFailure::Block;
+    }
+    if !outcome_unknown {
+        return AfterFailure::RetryAt(now_ms.saturating_add(retry_delay_ms));
+    }
+    let since_ms = unknown_since_ms
+        .filter(|since| now_ms < since.saturating_add(grace_ms))
+        .unwrap_or(now_ms);
+    AfterFailure::LookUp {
+        since_ms,
+        next_at_ms: now_ms.saturating_add((grace_ms / GRACE_LOOKUPS).max(1)),
+    }
+}
+
+/// What follows a failed cancellation: blocked when retrying cannot help, a 409 included (the
+/// POS keeps a finalised order; a person settles it at the till), else tried again.
+pub fn after_failed_cancel(
+    kind: crate::ErrorKind,
+    now_ms: i64,
+    retry_delay_ms: i64,
+) -> AfterFailure {
+    if triage(kind) == Triage::Block || kind == crate::ErrorKind::Conflict {
+        AfterFailure::Block
+    } else {
+        AfterFailure::RetryAt(now_ms.saturating_add(retry_delay_ms))
+    }
+}
+
+/// Until when an order whose POST had an unknown outcome at `unknown_since_ms` may not be
+/// posted again (only looked up); `None` once that window has passed, or when there is none.
+pub fn no_post_until(unknown_since_ms: Option<i64>, now_ms: i64, grace_ms: i64) -> Option<i64> {
+    unknown_since_ms
+        .map(|since| since.saturating_add(grace_ms))
+        .filter(|until| now_ms < *until)
+}
+
+/// The order under a reference that still counts: the first one the POS has not cancelled.
+pub fn live_order(found: Vec<crate::model::PosOrder>) -> Option<crate::model::PosOrder> {
+    found.into_iter().find(|o| !o.status.is_cancelled())
+}
+
 /// What a failed delivery (a push or a cancellation) calls for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Triage {
@@ -852,7 +930,17 @@ mod tests {
         );
         assert_eq!(
             decide(&map, "cancelled", OutboxState::InFlight),
-            OrderAction::Cancel
+            OrderAction::CancelWhenSent,
+            "the worker sending it cancels it once its push settles"
+        );
+        assert_eq!(
+            decide(&map, "cancelled", OutboxState::Abandoned),
+            OrderAction::Cancel,
+            "nobody is sending it any more, and it may be in the POS"
+        );
+        assert_eq!(
+            decide(&map, "processing", OutboxState::Abandoned),
+            OrderAction::Nothing
         );
         assert_eq!(
             decide(&map, "refunded", OutboxState::Queued),
@@ -1070,5 +1158,106 @@ mod tests {
         let json = serde_json::to_value(&plan).unwrap();
         assert_eq!(json["outcome"], "blocked");
         assert_eq!(json["reasons"][0]["reason"], "empty_order");
+    }
+
+    #[test]
+    fn a_key_problem_blocks_a_push_and_a_server_error_is_retried_after_the_delay() {
+        use crate::ErrorKind as K;
+        assert_eq!(
+            after_failed_push(K::InvalidToken, false, None, 1_000, 120_000, 60_000),
+            AfterFailure::Block
+        );
+        assert_eq!(
+            after_failed_push(K::Server, false, None, 1_000, 120_000, 60_000),
+            AfterFailure::RetryAt(61_000)
+        );
+        // Blocked even when the outcome is unknown: a key problem needs a person first.
+        assert_eq!(
+            after_failed_push(K::OrderModuleMissing, true, None, 1_000, 120_000, 60_000),
+            AfterFailure::Block
+        );
+    }
+
+    #[test]
+    fn an_unknown_outcome_opens_a_grace_window_looked_up_in_four_steps() {
+        use crate::ErrorKind as K;
+        assert_eq!(
+            after_failed_push(K::Timeout, true, None, 1_000, 120_000, 60_000),
+            AfterFailure::LookUp {
+                since_ms: 1_000,
+                next_at_ms: 31_000
+            }
+        );
+        // A later failure inside the window keeps the window's start...
+        assert_eq!(
+            after_failed_push(K::Timeout, true, Some(1_000), 91_000, 120_000, 60_000),
+            AfterFailure::LookUp {
+                since_ms: 1_000,
+                next_at_ms: 121_000
+            }
+        );
+        // ...and one after it opens a new window.
+        assert_eq!(
+            after_failed_push(K::Network, true, Some(1_000), 200_000, 120_000, 60_000),
+            AfterFailure::LookUp {
+                since_ms: 200_000,
+                next_at_ms: 230_000
+            }
+        );
+        // A window of 0 still schedules the next look-up in the future.
+        assert_eq!(
+            after_failed_push(K::Server, true, None, 5, 0, 60_000),
+            AfterFailure::LookUp {
+                since_ms: 5,
+                next_at_ms: 6
+            }
+        );
+    }
+
+    #[test]
+    fn no_post_goes_again_inside_the_grace_window() {
+        assert_eq!(no_post_until(None, 5_000, 120_000), None);
+        assert_eq!(no_post_until(Some(1_000), 5_000, 120_000), Some(121_000));
+        assert_eq!(no_post_until(Some(1_000), 121_000, 120_000), None);
+        assert_eq!(no_post_until(Some(i64::MAX), 0, 120_000), Some(i64::MAX));
+    }
+
+    #[test]
+    fn a_refused_cancellation_blocks_and_an_unreachable_pos_is_retried() {
+        use crate::ErrorKind as K;
+        assert_eq!(
+            after_failed_cancel(K::Conflict, 0, 60_000),
+            AfterFailure::Block
+        );
+        assert_eq!(
+            after_failed_cancel(K::PermissionDenied, 0, 60_000),
+            AfterFailure::Block
+        );
+        assert_eq!(
+            after_failed_cancel(K::Timeout, 10, 60_000),
+            AfterFailure::RetryAt(60_010)
+        );
+    }
+
+    #[test]
+    fn the_live_order_under_a_reference_is_the_first_not_cancelled() {
+        use crate::model::{PosOrder, PosOrderId, PosOrderStatus};
+        let order = |id: &str, status: PosOrderStatus| PosOrder {
+            id: PosOrderId::parse(id).unwrap(),
+            external_reference: Some("WEB-1".into()),
+            status,
+            fiscal_status: None,
+            total: None,
+        };
+        assert_eq!(live_order(Vec::new()), None);
+        assert_eq!(
+            live_order(vec![order("1", PosOrderStatus::Cancelled)]),
+            None
+        );
+        let live = live_order(vec![
+            order("1", PosOrderStatus::Cancelled),
+            order("2", PosOrderStatus::Other("pending".into())),
+        ]);
+        assert_eq!(live.map(|o| o.id.to_string()), Some("2".to_owned()));
     }
 }
