@@ -72,7 +72,7 @@ impl Engine {
         let action = decide(
             &self.settings.orders.status_map,
             &order.status,
-            sync_state(row.as_ref(), now_ms()),
+            standing(row.as_ref(), now_ms()),
         );
         let row = match action {
             OrderAction::Enqueue => Some(self.enqueue_order(&order, row.as_ref())?),
@@ -718,9 +718,9 @@ impl Engine {
 }
 
 /// The outbox row as the core's decision table sees it at `now`.
-fn sync_state(row: Option<&OutboxRow>, now: i64) -> crate::sync::OutboxState {
+fn standing(row: Option<&OutboxRow>, now: i64) -> crate::sync::OrderStanding {
     use crate::state::OutboxState as Stored;
-    use crate::sync::OutboxState as S;
+    use crate::sync::OrderStanding as S;
     match row {
         None => S::None,
         Some(row) => match row.state {

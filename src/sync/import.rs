@@ -15,9 +15,9 @@
 //! a SKU WooCommerce already uses, a conflict the matcher found.
 
 use super::catalog::{Catalog, ItemRole};
-use super::keys::{attributes_key, barcode_key, name_key, reference_key};
 use super::matching::{match_items, Conflict, MatchMethod, ProposedLink};
 use super::shop::{Links, ShopIndex};
+use crate::model::keys::{attributes_key, barcode_key, name_key, reference_key};
 use crate::model::{
     Attribute, Item, ItemId, ItemKind, Money, PackComponent, Price, PriceListId, Quantity, Unit,
 };

@@ -22,8 +22,8 @@
 //! items and products takes a fraction of a second.
 
 use super::catalog::{Catalog, ItemRole};
-use super::keys::{attributes_key, barcode_key, name_key, name_tokens, reference_key};
 use super::shop::{KeyMap, Link, Links, Pool, ShopIndex};
+use crate::model::keys::{attributes_key, barcode_key, name_key, name_tokens, reference_key};
 use crate::model::{Item, ItemId};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -11,8 +11,8 @@
 //! payload is never sent with a product the POS cannot recognise: unlinked products block it.
 
 use super::catalog::Catalog;
-use super::keys::{email_key, phone_key};
 use super::shop::Links;
+use crate::model::keys::{email_key, phone_key};
 use crate::model::{
     Customer, CustomerDetails, CustomerId, ItemId, Money, NewCustomer, OrderLine, OrderPush,
     Payment, PosId, Quantity,
@@ -88,10 +88,11 @@ impl StatusMap {
     }
 }
 
-/// Where an order stands in the outbox.
+/// Where an order stands, as [`decide`] sees it: the stored outbox state (`state::OutboxState`)
+/// plus what it implies (never queued, a live or an abandoned send, withdrawn or cancelled).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum OutboxState {
+pub enum OrderStanding {
     /// Never queued.
     #[default]
     None,
@@ -138,8 +139,8 @@ pub enum OrderAction {
 /// An order cancelled in the POS is never sent again by itself: its reference was used, and a
 /// person decides. A blocked order is queued again when it reaches a sending status, so a fixed
 /// cause (a product linked since) is picked up.
-pub fn decide(map: &StatusMap, status: &str, state: OutboxState) -> OrderAction {
-    use OutboxState as S;
+pub fn decide(map: &StatusMap, status: &str, state: OrderStanding) -> OrderAction {
+    use OrderStanding as S;
     if map.cancels(status) {
         return match state {
             // A failed push may have reached the POS (its answer lost): it is cancelled there,
@@ -917,50 +918,50 @@ mod tests {
     fn decides_from_the_status_and_the_outbox() {
         let map = StatusMap::default();
         assert_eq!(
-            decide(&map, "processing", OutboxState::None),
+            decide(&map, "processing", OrderStanding::None),
             OrderAction::Enqueue
         );
         assert_eq!(
-            decide(&map, "completed", OutboxState::Pushed),
+            decide(&map, "completed", OrderStanding::Pushed),
             OrderAction::Nothing
         );
         assert_eq!(
-            decide(&map, "cancelled", OutboxState::Pushed),
+            decide(&map, "cancelled", OrderStanding::Pushed),
             OrderAction::Cancel
         );
         assert_eq!(
-            decide(&map, "cancelled", OutboxState::InFlight),
+            decide(&map, "cancelled", OrderStanding::InFlight),
             OrderAction::CancelWhenSent,
             "the worker sending it cancels it once its push settles"
         );
         assert_eq!(
-            decide(&map, "cancelled", OutboxState::Abandoned),
+            decide(&map, "cancelled", OrderStanding::Abandoned),
             OrderAction::Cancel,
             "nobody is sending it any more, and it may be in the POS"
         );
         assert_eq!(
-            decide(&map, "processing", OutboxState::Abandoned),
+            decide(&map, "processing", OrderStanding::Abandoned),
             OrderAction::Nothing
         );
         assert_eq!(
-            decide(&map, "refunded", OutboxState::Queued),
+            decide(&map, "refunded", OrderStanding::Queued),
             OrderAction::Withdraw
         );
         assert_eq!(
-            decide(&map, "cancelled", OutboxState::Failed),
+            decide(&map, "cancelled", OrderStanding::Failed),
             OrderAction::Cancel,
             "a failed push may be in the POS"
         );
         assert_eq!(
-            decide(&map, "cancelled", OutboxState::None),
+            decide(&map, "cancelled", OrderStanding::None),
             OrderAction::Nothing
         );
         assert_eq!(
-            decide(&map, "on-hold", OutboxState::None),
+            decide(&map, "on-hold", OrderStanding::None),
             OrderAction::Nothing
         );
         assert_eq!(
-            decide(&map, "processing", OutboxState::Cancelled),
+            decide(&map, "processing", OrderStanding::Cancelled),
             OrderAction::Nothing
         );
     }
