@@ -14,7 +14,7 @@ use super::catalog::Catalog;
 use super::shop::Links;
 use crate::model::keys::{email_key, phone_key};
 use crate::model::{
-    Customer, CustomerDetails, CustomerId, ItemId, Money, NewCustomer, OrderLine, OrderPush,
+    Customer, CustomerDetails, CustomerId, Item, ItemId, Money, NewCustomer, OrderLine, OrderPush,
     Payment, PosId, Quantity,
 };
 use serde::{Deserialize, Serialize};
@@ -367,8 +367,74 @@ pub fn build_push(
     links: &Links,
     catalog: &Catalog,
 ) -> PushPlan {
-    let mut reasons = Vec::new();
+    let reference = external_reference(&settings.prefix, order);
+    let mut reasons = order_reasons(order, reference.is_some());
     let mut adjustments = Vec::new();
+    let mut unlinked = Vec::new();
+    let mut lines = Vec::with_capacity(order.lines.len() + order.shipping.len() + 1);
+    for line in &order.lines {
+        let item = links.item_of(line.sold_product());
+        if item.is_none() {
+            unlinked.push(UnlinkedLine {
+                wc_id: line.sold_product(),
+                name: line.name.clone(),
+            });
+        }
+        match product_line(line, item, item.and_then(|id| catalog.get(id))) {
+            Ok((pos_line, adjustment)) => {
+                lines.push(pos_line);
+                adjustments.extend(adjustment);
+            }
+            Err(reason) => reasons.push(reason),
+        }
+    }
+    if !unlinked.is_empty() {
+        reasons.push(BlockReason::UnlinkedProducts { lines: unlinked });
+    }
+    lines.extend(charge_lines(order));
+    if reasons.is_empty() {
+        match balance_total(
+            &mut lines,
+            order.total_ttc,
+            settings.rounding_cents_per_line,
+        ) {
+            Ok(adjustment) => adjustments.extend(adjustment),
+            Err(reason) => reasons.push(reason),
+        }
+    }
+    let Some(external_reference) = reference.filter(|_| reasons.is_empty()) else {
+        return PushPlan::Blocked { reasons };
+    };
+    let payment_name = match order.payment_method_title.trim() {
+        "" => "Paiement en ligne".to_owned(),
+        title => title.to_owned(),
+    };
+    let details = &order.customer;
+    let push = OrderPush {
+        external_reference,
+        pos: pos.clone(),
+        customer,
+        customer_details: CustomerDetails {
+            first_name: details.first_name.trim().to_owned(),
+            last_name: details.last_name.trim().to_owned(),
+            email: trimmed(details.email.as_deref()),
+            phone: trimmed(details.phone.as_deref()),
+        },
+        lines,
+        payments: vec![Payment {
+            kind: settings.payment_type.clone(),
+            name: payment_name,
+            amount: order.total_ttc,
+        }],
+        note: trimmed(order.note.as_deref()),
+        created_at_ms: order.created_at_ms,
+    };
+    PushPlan::Ready { push, adjustments }
+}
+
+/// What blocks the order as a whole: not in euros, no line, no reference, a negative total.
+fn order_reasons(order: &OrderSnapshot, has_reference: bool) -> Vec<BlockReason> {
+    let mut reasons = Vec::new();
     if !order.currency.trim().eq_ignore_ascii_case("EUR") {
         reasons.push(BlockReason::NotEur {
             currency: order.currency.clone(),
@@ -377,8 +443,7 @@ pub fn build_push(
     if order.lines.is_empty() {
         reasons.push(BlockReason::EmptyOrder);
     }
-    let reference = external_reference(&settings.prefix, order);
-    if reference.is_none() {
+    if !has_reference {
         reasons.push(BlockReason::NoReference);
     }
     if order.total_ttc < Money::ZERO {
@@ -387,177 +452,127 @@ pub fn build_push(
             amount: order.total_ttc,
         });
     }
+    reasons
+}
 
-    let mut unlinked = Vec::new();
-    let mut lines = Vec::with_capacity(order.lines.len() + order.shipping.len() + 1);
-    for line in &order.lines {
-        let wc_id = line.sold_product();
-        let item: Option<&ItemId> = links.item_of(wc_id);
-        let known = item.and_then(|id| catalog.get(id));
-        if item.is_none() {
-            unlinked.push(UnlinkedLine {
-                wc_id,
-                name: line.name.clone(),
-            });
-        }
-        let weighed = known.is_some_and(|i| i.is_weighed());
-        let quantity = line.quantity;
-        if quantity <= Quantity::ZERO || (!weighed && quantity.thousandths() % 1000 != 0) {
-            reasons.push(BlockReason::InvalidQuantity { wc_id, quantity });
-            continue;
-        }
-        let label = match line.name.trim() {
-            "" => known.map(|i| i.name.clone()).unwrap_or_default(),
-            name => name.to_owned(),
-        };
-        let total = match (line.total_ttc, line.unit_price_ttc) {
-            (Some(total), _) => total,
-            (None, Some(unit)) => unit.times(quantity) - line.discount_ttc,
-            (None, None) => {
-                reasons.push(BlockReason::MissingPrice { wc_id });
-                continue;
-            }
-        };
-        if total < Money::ZERO {
-            reasons.push(BlockReason::NegativeAmount {
-                label,
-                amount: total,
-            });
-            continue;
-        }
-        let given_discount = line.discount_ttc.max(Money::ZERO);
-        let unit_price = match line.unit_price_ttc {
-            Some(unit) if unit >= Money::ZERO && unit.times(quantity) >= total => unit,
-            _ => unit_price_covering(total + given_discount, quantity),
-        };
-        let discount = unit_price.times(quantity) - total;
-        if discount != line.discount_ttc {
-            adjustments.push(Adjustment::LineDiscount {
-                wc_id,
-                unit_price,
-                given: line.discount_ttc,
-                used: discount,
-            });
-        }
-        lines.push(OrderLine {
-            item: item.cloned(),
-            quantity,
-            unit_price,
-            discount,
+/// The POS line of a product line (`item` its linked item, `known` that item in the catalog):
+/// a unit price and a discount that give exactly what the customer paid, with the correction
+/// made to the discount WooCommerce gave, or why the line cannot be sent.
+fn product_line(
+    line: &OrderLineSnapshot,
+    item: Option<&ItemId>,
+    known: Option<&Item>,
+) -> Result<(OrderLine, Option<Adjustment>), BlockReason> {
+    let wc_id = line.sold_product();
+    let weighed = known.is_some_and(|i| i.is_weighed());
+    let quantity = line.quantity;
+    if quantity <= Quantity::ZERO || (!weighed && quantity.thousandths() % 1000 != 0) {
+        return Err(BlockReason::InvalidQuantity { wc_id, quantity });
+    }
+    let label = match line.name.trim() {
+        "" => known.map(|i| i.name.clone()).unwrap_or_default(),
+        name => name.to_owned(),
+    };
+    let total = match (line.total_ttc, line.unit_price_ttc) {
+        (Some(total), _) => total,
+        (None, Some(unit)) => unit.times(quantity) - line.discount_ttc,
+        (None, None) => return Err(BlockReason::MissingPrice { wc_id }),
+    };
+    if total < Money::ZERO {
+        return Err(BlockReason::NegativeAmount {
             label,
+            amount: total,
         });
     }
-    if !unlinked.is_empty() {
-        reasons.push(BlockReason::UnlinkedProducts { lines: unlinked });
-    }
+    let given_discount = line.discount_ttc.max(Money::ZERO);
+    let unit_price = match line.unit_price_ttc {
+        Some(unit) if unit >= Money::ZERO && unit.times(quantity) >= total => unit,
+        _ => unit_price_covering(total + given_discount, quantity),
+    };
+    let discount = unit_price.times(quantity) - total;
+    let adjustment = (discount != line.discount_ttc).then_some(Adjustment::LineDiscount {
+        wc_id,
+        unit_price,
+        given: line.discount_ttc,
+        used: discount,
+    });
+    let pos_line = OrderLine {
+        item: item.cloned(),
+        quantity,
+        unit_price,
+        discount,
+        label,
+    };
+    Ok((pos_line, adjustment))
+}
+
+/// Shipping and fees as lines of their own. A negative fee is a discount some plugins add as
+/// a fee: the POS gets it as is.
+fn charge_lines(order: &OrderSnapshot) -> impl Iterator<Item = OrderLine> + '_ {
     let charges = order
         .shipping
         .iter()
         .map(|c| (c, "Livraison"))
         .chain(order.fees.iter().map(|c| (c, "Frais")));
-    for (charge, fallback) in charges {
-        let label = match charge.name.trim() {
+    charges.map(|(charge, fallback)| OrderLine {
+        item: None,
+        quantity: Quantity::pieces(1),
+        unit_price: charge.total_ttc,
+        discount: Money::ZERO,
+        label: match charge.name.trim() {
             "" => fallback.to_owned(),
             name => name.to_owned(),
-        };
-        // A negative fee is a discount some plugins add as a fee: the POS gets it as is.
+        },
+    })
+}
+
+/// Makes the lines add up to what the customer paid: a difference within the tolerance
+/// (`cents_per_line` per line) is absorbed, visibly (a rounding line when the lines fall short,
+/// a larger discount on the last line that can take it when they exceed); a larger one blocks
+/// the order with the figures.
+fn balance_total(
+    lines: &mut Vec<OrderLine>,
+    order_total: Money,
+    cents_per_line: i64,
+) -> Result<Option<Adjustment>, BlockReason> {
+    let lines_total: Money = lines.iter().map(line_amount).sum();
+    let difference = order_total - lines_total;
+    let tolerance = Money::from_cents(cents_per_line.max(0).saturating_mul(lines.len() as i64));
+    let mismatch = BlockReason::TotalMismatch {
+        lines_total,
+        order_total,
+        difference,
+        tolerance,
+    };
+    if difference.cents().abs() > tolerance.cents() {
+        return Err(mismatch);
+    }
+    if difference > Money::ZERO {
         lines.push(OrderLine {
             item: None,
             quantity: Quantity::pieces(1),
-            unit_price: charge.total_ttc,
+            unit_price: difference,
             discount: Money::ZERO,
-            label,
+            label: "Arrondi".into(),
         });
+    } else if difference < Money::ZERO {
+        let absorbing = lines
+            .iter_mut()
+            .rev()
+            .find(|l| line_amount(l) >= Money::ZERO - difference)
+            .ok_or(mismatch)?;
+        absorbing.discount = absorbing.discount - difference;
+    } else {
+        return Ok(None);
     }
+    Ok(Some(Adjustment::Rounding { difference }))
+}
 
-    if reasons.is_empty() {
-        let lines_total: Money = lines.iter().map(line_amount).sum();
-        let difference = order.total_ttc - lines_total;
-        let tolerance = Money::from_cents(
-            settings
-                .rounding_cents_per_line
-                .max(0)
-                .saturating_mul(lines.len() as i64),
-        );
-        if difference.cents().abs() > tolerance.cents() {
-            reasons.push(BlockReason::TotalMismatch {
-                lines_total,
-                order_total: order.total_ttc,
-                difference,
-                tolerance,
-            });
-        } else if difference > Money::ZERO {
-            lines.push(OrderLine {
-                item: None,
-                quantity: Quantity::pieces(1),
-                unit_price: difference,
-                discount: Money::ZERO,
-                label: "Arrondi".into(),
-            });
-            adjustments.push(Adjustment::Rounding { difference });
-        } else if difference < Money::ZERO {
-            let absorbing = lines
-                .iter_mut()
-                .rev()
-                .find(|l| line_amount(l) >= Money::ZERO - difference);
-            match absorbing {
-                Some(line) => {
-                    line.discount = line.discount - difference;
-                    adjustments.push(Adjustment::Rounding { difference });
-                }
-                None => reasons.push(BlockReason::TotalMismatch {
-                    lines_total,
-                    order_total: order.total_ttc,
-                    difference,
-                    tolerance,
-                }),
-            }
-        }
-    }
-
-    if !reasons.is_empty() {
-        return PushPlan::Blocked { reasons };
-    }
-    let payment_name = match order.payment_method_title.trim() {
-        "" => "Paiement en ligne".to_owned(),
-        title => title.to_owned(),
-    };
-    let details = &order.customer;
-    let push = OrderPush {
-        external_reference: reference.expect("checked above"),
-        pos: pos.clone(),
-        customer,
-        customer_details: CustomerDetails {
-            first_name: details.first_name.trim().to_owned(),
-            last_name: details.last_name.trim().to_owned(),
-            email: details
-                .email
-                .as_deref()
-                .map(str::trim)
-                .filter(|e| !e.is_empty())
-                .map(str::to_owned),
-            phone: details
-                .phone
-                .as_deref()
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .map(str::to_owned),
-        },
-        lines,
-        payments: vec![Payment {
-            kind: settings.payment_type.clone(),
-            name: payment_name,
-            amount: order.total_ttc,
-        }],
-        note: order
-            .note
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_owned),
-        created_at_ms: order.created_at_ms,
-    };
-    PushPlan::Ready { push, adjustments }
+/// A text trimmed, `None` when nothing is left.
+fn trimmed(text: Option<&str>) -> Option<String> {
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
 }
 
 /// First retry after one minute.
