@@ -27,7 +27,7 @@ export WP_BUNDLE WP_TESTS_BUNDLE WP_LANGUAGES_BUNDLE
 .PHONY: i18n
 .PHONY: help deps build build-ext build-ffi build-sandbox lint test test-rust test-php test-php-ext \
         test-php-ffi test-wp test-browser test-hosts test-demo check-ffi-symbols dist demo demo-stop demo-core \
-        sandbox bench bench-wp fmt clean
+        sandbox bench bench-wp fuzz fmt clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
@@ -109,6 +109,10 @@ bench: build-sandbox ## Benchmarks: catalog fetch, sync planning, state, engine 
 
 bench-wp: build build-sandbox ## WordPress benchmarks: a stock cycle, a first import and the products URL against WooCommerce's own speed (needs WP_BUNDLE and WP_TESTS_BUNDLE); figures in docs/benchmarks.md
 	PHP=$(PHP) PHPUNIT=$(PHPUNIT) bash scripts/wp/bench.sh
+
+FUZZ_INPUTS ?= 1000000
+fuzz: ## Fuzzing: FUZZ_INPUTS (10^6) mutated API bodies through every client method and as many mutated arguments through every engine method, no panic allowed (make test runs a smoke of 1000 each)
+	SCS_FUZZ_INPUTS=$(FUZZ_INPUTS) CARGO_TARGET_DIR=target/sandbox $(CARGO) test --release --locked --no-default-features --features sandbox --test fuzz -- --nocapture --test-threads 1
 
 fmt: ## Format the Rust code
 	$(CARGO) fmt --all

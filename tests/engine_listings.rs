@@ -140,6 +140,42 @@ fn an_empty_or_malformed_price_list_keeps_the_previous_prices_and_reports_it() {
 }
 
 #[test]
+fn a_shrunk_price_list_is_held_and_replaces_the_cached_prices_only_when_forced() {
+    let env = Env::start();
+    let list = env.sandbox.ids().default_price_list.expect("a price list");
+    // A list price that differs from the default price (24.90), so a fallback would show.
+    let mut fixture = Fixture::demo();
+    for price in fixture.prices.iter_mut().filter(|p| p.item == PLATE) {
+        price.price = Money::from_cents(2100);
+    }
+    env.sandbox.load_fixture(fixture.clone());
+    let mut engine = env.engine_with(json!({"min_drop_count": 1}));
+    call(&mut engine, "refreshCatalog", json!({}));
+    assert_eq!(cached_row(&mut engine, PLATE)["price"], 2100);
+
+    // The list now prices one item only: every other price would fall back to the default one.
+    fixture
+        .prices
+        .retain(|p| p.price_list != list || p.item == CUP);
+    env.sandbox.load_fixture(fixture);
+    let summary = call(&mut engine, "refreshCatalog", json!({}));
+    assert_eq!(summary["prices_held"]["reason"], "shrunk", "{summary}");
+    assert_eq!(summary["prices_held"]["answered"], 1, "{summary}");
+    assert_eq!(cached_row(&mut engine, PLATE)["price"], 2100);
+    let held = call(
+        &mut engine,
+        "queryLogs",
+        json!({"query": {"operation": "catalog_refresh", "min_level": "warning"}}),
+    );
+    assert!(held["total"].as_u64().unwrap() >= 1, "{held}");
+
+    let forced = call(&mut engine, "refreshCatalog", json!({"force": true}));
+    assert!(forced["prices_held"].is_null(), "{forced}");
+    assert_eq!(forced["prices_from_list"], 1, "{forced}");
+    assert_ne!(cached_row(&mut engine, PLATE)["price"], 2100);
+}
+
+#[test]
 fn zero_missing_never_zeroes_an_item_whose_row_could_not_be_read() {
     let env = Env::start();
     let mut engine = env.engine_with(json!({"zero_missing": true}));

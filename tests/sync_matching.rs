@@ -1,10 +1,10 @@
 //! Matching, as the merchant sees it: what links, what is reported, what never happens.
 
 use proptest::prelude::*;
-use shopcaisse_sync::model::{Item, ItemId, ItemKind, Money};
-use shopcaisse_sync::sync::keys::{
+use shopcaisse_sync::model::keys::{
     barcode_key, email_key, name_key, name_tokens, phone_key, reference_key,
 };
+use shopcaisse_sync::model::{Item, ItemId, ItemKind, Money};
 use shopcaisse_sync::sync::orders::status_key;
 use shopcaisse_sync::sync::{
     match_items, Catalog, Link, Links, MatchMethod, MatchPlan, MatchedBy, ShopIndex, ShopKind,

@@ -7,7 +7,7 @@ use shopcaisse_sync::model::{
 };
 use shopcaisse_sync::sync::{
     build_push, decide, Catalog, ChargeSnapshot, Link, Links, OrderAction, OrderLineSnapshot,
-    OrderSettings, OrderSnapshot, OutboxState, PushPlan, StatusMap,
+    OrderSettings, OrderSnapshot, OrderStanding, PushPlan, StatusMap,
 };
 
 fn item(raw: &str, weighed: bool) -> Item {
@@ -131,15 +131,15 @@ fn an_order_in_dollars_is_blocked_and_says_why() {
 fn an_order_is_queued_once_paid_and_cancelled_once_refunded() {
     let map = StatusMap::default();
     assert_eq!(
-        decide(&map, "wc-processing", OutboxState::None),
+        decide(&map, "wc-processing", OrderStanding::None),
         OrderAction::Enqueue
     );
     assert_eq!(
-        decide(&map, "completed", OutboxState::Queued),
+        decide(&map, "completed", OrderStanding::Queued),
         OrderAction::Nothing
     );
     assert_eq!(
-        decide(&map, "refunded", OutboxState::Pushed),
+        decide(&map, "refunded", OrderStanding::Pushed),
         OrderAction::Cancel
     );
 }

@@ -138,13 +138,13 @@ final class Engine
     }
 
     /** The bulk import's dry run for these items (null or []: every top-level item). */
-    public function previewImport(array $products, ?array $item_ids): array
+    public function previewImport(array $products, ?array $item_ids = null): array
     {
         return $this->call('previewImport', ['products' => $products, 'item_ids' => $item_ids]);
     }
 
     /** The products to create for these items (null or []: every top-level item), and what is skipped. */
-    public function planImport(array $products, ?array $item_ids): array
+    public function planImport(array $products, ?array $item_ids = null): array
     {
         return $this->call('planImport', ['products' => $products, 'item_ids' => $item_ids]);
     }
@@ -156,7 +156,7 @@ final class Engine
     }
 
     /** Image updates for linked products; applied_images: the image URLs last applied, by wc_id (or null). */
-    public function planProductUpdates(?array $applied_images): array
+    public function planProductUpdates(?array $applied_images = null): array
     {
         return $this->call('planProductUpdates', ['applied_images' => $applied_images]);
     }
@@ -240,7 +240,7 @@ final class Engine
     }
 
     /** Ends a run: its outcome, summary and resume cursor; frees the job. */
-    public function finishJob(string $job, string $run_id, string $outcome, array $summary, ?string $cursor): array
+    public function finishJob(string $job, string $run_id, string $outcome, array $summary, ?string $cursor = null): array
     {
         return $this->call('finishJob', [
             'job' => $job, 'run_id' => $run_id, 'outcome' => $outcome, 'summary' => $summary, 'cursor' => $cursor,

@@ -1,8 +1,12 @@
 <?php
 /**
- * IDE stubs of the Shopcaisse Sync PHP API. Never loaded at run time: the extension or
- * php-shim (FFI) provides the real classes. The PHP contract suite checks that the loaded
- * `Engine` has exactly these public methods, with these parameter names, on both backends.
+ * IDE stubs of the Shopcaisse Sync PHP API, and its one declaration. Never loaded at run time:
+ * the extension or php-shim (FFI) provides the real classes. The PHP contract suite checks, on
+ * both backends, that the loaded `Engine` declares exactly these methods (parameter types,
+ * names, defaults, return types) and that real answers have the `@return` shapes written here;
+ * `tests/method_table.rs` checks that the engine dispatches exactly these methods (`@engine`
+ * names the engine method when it differs from the PHP one), each argument under the
+ * parameter's name.
  *
  * Every method throws a subclass of \ShopcaisseSync\Exception on failure; getCode() is the
  * kind's stable code (see php-shim/shopcaisse_sync.h).
@@ -27,7 +31,7 @@ final class Engine
     /**
      * @return array{backend:string,version:string,abi_version:int,built_for_php:?string,
      *               built_for_zts:?bool,built_for_debug:?bool,target:string,state_dir:string,
-     *               base_url:string,token_set:bool}
+     *               base_url:string,token_set:bool,error_kinds:array<int,string>}
      */
     public function diagnostics(): array {}
 
@@ -68,10 +72,18 @@ final class Engine
     /** Links an item or declination to a WooCommerce product or variation by hand. */
     public function link(string $item_id, int $wc_id): array {}
 
-    /** Undoes the link of an item (kept in the history). */
+    /**
+     * Undoes the link of an item (kept in the history).
+     *
+     * @engine unlink
+     */
     public function unlinkItem(string $item_id): array {}
 
-    /** Undoes the link of a WooCommerce product (kept in the history). */
+    /**
+     * Undoes the link of a WooCommerce product (kept in the history).
+     *
+     * @engine unlink
+     */
     public function unlinkProduct(int $wc_id): array {}
 
     /** Restores an undone link from its history row. */
@@ -108,11 +120,12 @@ final class Engine
     public function applyMatching(array $products, bool $summary_only = false): array {}
 
     /**
-     * Products to propose for one item in the matching column, best first (1 to 50).
+     * Products to propose for the items of one page of the matching column, best first
+     * (`$limit` per item, 1 to 50), keyed by item id; ids not in the catalog cache are listed in
+     * `missing` rather than thrown.
      *
-     * @return array{item_id:string,suggestions:list<array{wc_id:int,why:string,score:int,name:?string,
-     *               sku:?string,parent_id:?int}>}
-     * @throws NotFoundException when the item is not in the catalog cache
+     * @return array{suggestions:array<string,list<array{wc_id:int,why:string,score:int,name:?string,
+     *               sku:?string,parent_id:?int}>>,missing:list<string>}
      */
     public function suggestProducts(array $item_ids, array $products, int $limit): array {}
 
@@ -123,10 +136,11 @@ final class Engine
      * @param list<string>|null $item_ids
      * @return array{create:list<array>,add_variations:list<array{parent_wc_id:int,parent_item:string,variations:list<array>}>,
      *               link:list<array{item:string,wc_id:int,by:string}>,conflicts:list<array>,
-     *               skipped:list<array{item:string,reason:string}>,
+     *               skipped:list<array{item:string,reason:string,kind?:string,parent?:?string,
+     *                                   wc_id?:int,reference?:string,of?:string}>,
      *               counts:array{products_to_create:int,variations_to_create:int,links:int,conflicts:int,skipped:int,already_linked:int}}
      */
-    public function previewImport(array $products, ?array $item_ids): array {}
+    public function previewImport(array $products, ?array $item_ids = null): array {}
 
     /**
      * The products to create for these items: `create` (product specs: product_type, name, sku,
@@ -136,9 +150,10 @@ final class Engine
      *
      * @param list<string>|null $item_ids
      * @return array{run_id:string,create:list<array>,add_variations:list<array>,matched:list<array>,
-     *               skipped:list<array{item:string,reason:string}>,counts:array<string,int>}
+     *               skipped:list<array{item:string,reason:string,kind?:string,parent?:?string,
+     *                                   wc_id?:int,reference?:string,of?:string}>,counts:array<string,int>}
      */
-    public function planImport(array $products, ?array $item_ids): array {}
+    public function planImport(array $products, ?array $item_ids = null): array {}
 
     /**
      * Records the links of the products created from planImport (reporting twice changes nothing).
@@ -156,7 +171,7 @@ final class Engine
      * @param array<int,list<string>>|list<array{wc_id:int,images:list<string>}>|null $applied_images
      * @return array{count:int,updates:list<array{wc_id:int,item:string,images:?list<string>,stock:?string}>}
      */
-    public function planProductUpdates(?array $applied_images): array {}
+    public function planProductUpdates(?array $applied_images = null): array {}
 
     /** One page of log rows: min_level, operation, object_type, object_id, run_id, text, since_ms, until_ms, page, per_page. */
     public function queryLogs(array $query): array {}
@@ -176,7 +191,7 @@ final class Engine
      *                                  sellable_units:int,weighed:bool,reserved_in_flight:string}>,
      *               unchanged:int,held:?array,would_write:int,problems:list<array>,counts:array,
      *               reserved_in_flight:list<array{item:string,wc_id:?int,quantity:string}>,
-     *               run_id:string,held_run_id:?int,listing_problems:list<array>,
+     *               run_id:string,held_run_id:?int,listing_problems:list<array>,unknown_items:int,
      *               in_flight:array{orders:list<array{wc_order_id:int,external_reference:string,
      *                                                 queued_at_ms:int,where:string,pos_status:?string,
      *                                                 lines:list<array{item:string,quantity:string}>}>,
@@ -229,7 +244,7 @@ final class Engine
      * Ends a run: outcome is completed, partial, failed or held; cursor is where the next run
      * resumes (null: nothing left). Frees the job.
      */
-    public function finishJob(string $job, string $run_id, string $outcome, array $summary, ?string $cursor): array {}
+    public function finishJob(string $job, string $run_id, string $outcome, array $summary, ?string $cursor = null): array {}
 
     /**
      * Each cron job's last call, run, duration, the POS's usual calling interval and the light.

@@ -6,7 +6,7 @@ use super::Engine;
 use crate::api::{Known, Problem};
 use crate::model::{ItemId, ItemKind, Price, PriceListId, Quantity, StockRow};
 use crate::state::{CatalogQuery, CatalogRow, LogLevel, NewLog};
-use crate::sync::{available_for_shop, shrink_hold};
+use crate::sync::{available_for_shop, shrink_hold, StockSettings};
 use crate::{Error, ErrorKind, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -58,19 +58,15 @@ impl Engine {
         let (prices, prices_held) = match &self.settings.price_list {
             None => (Vec::new(), None),
             Some(list) => {
-                let previous = || self.cached_prices(list);
+                let previous = self.cached_prices(list)?;
                 match client.prices(&company, list) {
-                    Err(error) => (previous()?, Some(unreadable(&error))),
+                    Err(error) => (previous, Some(unreadable(&error))),
                     Ok(listing) => {
                         let known = listing.into_known();
                         problems.extend(known.problems.iter().cloned());
-                        let empty = known.items.is_empty() && !items.items.is_empty();
-                        if empty && !force {
-                            (previous()?, Some(json!({"reason": "empty_answer"})))
-                        } else {
-                            let id = |p: &Price| p.item.as_str().to_owned();
-                            (carry_over(&known, previous()?, id), None)
-                        }
+                        guarded(&known, previous, force, guard, |p: &Price| {
+                            p.item.as_str().to_owned()
+                        })
                     }
                 }
             }
@@ -80,25 +76,19 @@ impl Engine {
         let mut stock_rows = None;
         if let Some(store) = &self.settings.store {
             let previous = cache.all_stocks()?;
-            let fresh = match client.stocks(store) {
-                Err(error) => Err(unreadable(&error)),
+            let (rows, held) = match client.stocks(store) {
+                Err(error) => (previous, Some(unreadable(&error))),
                 Ok(listing) => {
                     let known = listing.into_known();
                     problems.extend(known.problems.iter().cloned());
-                    match (!force)
-                        .then(|| shrink_hold(previous.len(), answered(&known), guard))
-                        .flatten()
-                    {
-                        Some(hold) => Err(json!(hold)),
-                        None => Ok(carry_over(&known, previous, |r: &StockRow| {
-                            r.item.as_str().to_owned()
-                        })),
-                    }
+                    guarded(&known, previous, force, guard, |r: &StockRow| {
+                        r.item.as_str().to_owned()
+                    })
                 }
             };
-            match fresh {
-                Ok(rows) => stock_rows = Some(cache.replace_stocks(&rows)?),
-                Err(held) => stock_held = Some(held),
+            match held {
+                None => stock_rows = Some(cache.replace_stocks(&rows)?),
+                Some(held) => stock_held = Some(held),
             }
         }
 
@@ -294,6 +284,25 @@ where
         }));
     }
     rows
+}
+
+/// The rows that replace `previous` (see [`carry_over`]), unless the answer is suspicious (empty,
+/// or shrunk past the mass-drop thresholds) and the refresh is not forced: then `previous` stays,
+/// with the reason it was held.
+fn guarded<T: Clone>(
+    known: &Known<T>,
+    previous: Vec<T>,
+    force: bool,
+    guard: &StockSettings,
+    id: impl Fn(&T) -> String,
+) -> (Vec<T>, Option<Value>) {
+    let hold = (!force)
+        .then(|| shrink_hold(previous.len(), answered(known), guard))
+        .flatten();
+    match hold {
+        Some(hold) => (previous, Some(json!(hold))),
+        None => (carry_over(known, previous, id), None),
+    }
 }
 
 /// Rows an answer speaks for: those read, and those sent but unreadable (kept from the cache).

@@ -56,6 +56,48 @@ impl Backend {
     }
 }
 
+/// A method of the engine: its arguments as a JSON object in, its answer out.
+type Handler = fn(&mut Engine, &Value) -> Result<Value>;
+
+/// Every method PHP can call, by the name the adapters send. `php-shim/stubs` declares the PHP
+/// API each one serves (`tests/method_table.rs` checks the two agree).
+const DISPATCH: &[(&str, Handler)] = &[
+    ("version", |_, _| Ok(json!(VERSION))),
+    ("diagnostics", |e, _| Ok(e.diagnostics())),
+    ("testConnection", |e, _| e.test_connection()),
+    ("refreshCatalog", |e, a| e.refresh_catalog(a)),
+    ("searchCatalog", |e, a| e.search_catalog(a)),
+    ("catalogItem", |e, a| e.catalog_item(a)),
+    ("link", |e, a| e.link(a)),
+    ("unlink", |e, a| e.unlink(a)),
+    ("restoreLink", |e, a| e.restore_link(a)),
+    ("listLinks", |e, a| e.list_links(a)),
+    ("planMatching", |e, a| e.plan_matching(a)),
+    ("applyMatching", |e, a| e.apply_matching(a)),
+    ("suggestProducts", |e, a| e.suggest_products(a)),
+    ("previewImport", |e, a| e.preview_import(a)),
+    ("planImport", |e, a| e.plan_import(a)),
+    ("reportImported", |e, a| e.report_imported(a)),
+    ("planProductUpdates", |e, a| e.plan_product_updates(a)),
+    ("planStock", |e, a| e.plan_stock_run(a)),
+    ("reportStockApplied", |e, a| e.report_stock_applied(a)),
+    ("heldStockRuns", |e, _| e.held_stock_runs()),
+    ("dismissHeldStockRun", |e, a| e.dismiss_held_stock_run(a)),
+    ("orderChanged", |e, a| e.order_changed(a)),
+    ("pushOrders", |e, a| e.push_orders(a)),
+    ("pushOrderNow", |e, a| e.push_order_now(a)),
+    ("orderStates", |e, a| e.order_states(a)),
+    ("listOutbox", |e, a| e.list_outbox(a)),
+    ("queryLogs", |e, a| e.query_logs(a)),
+    ("exportLogs", |e, a| e.export_logs(a)),
+    ("purgeLogs", |e, _| e.purge_logs()),
+    ("startJob", |e, a| e.start_job(a)),
+    ("finishJob", |e, a| e.finish_job(a)),
+    ("jobHealth", |e, _| e.job_health()),
+    ("triggerPanicForTest", |e, a| e.trigger_panic_for_test(a)),
+    ("roundTripForTest", |e, a| e.round_trip_for_test(a)),
+];
+
 /// One site's engine.
 pub struct Engine {
     settings: Settings,
@@ -145,45 +187,17 @@ impl Engine {
 
     /// Calls a method by its PHP name with its arguments as a JSON object.
     pub fn call(&mut self, method: &str, args: &Value) -> Result<Value> {
-        match method {
-            "version" => Ok(json!(VERSION)),
-            "diagnostics" => Ok(self.diagnostics()),
-            "testConnection" => self.test_connection(),
-            "refreshCatalog" => self.refresh_catalog(args),
-            "searchCatalog" => self.search_catalog(args),
-            "catalogItem" => self.catalog_item(args),
-            "link" => self.link(args),
-            "unlink" => self.unlink(args),
-            "restoreLink" => self.restore_link(args),
-            "listLinks" => self.list_links(args),
-            "planMatching" => self.plan_matching(args),
-            "applyMatching" => self.apply_matching(args),
-            "suggestProducts" => self.suggest_products(args),
-            "previewImport" => self.preview_import(args),
-            "planImport" => self.plan_import(args),
-            "reportImported" => self.report_imported(args),
-            "planProductUpdates" => self.plan_product_updates(args),
-            "planStock" => self.plan_stock_run(args),
-            "reportStockApplied" => self.report_stock_applied(args),
-            "heldStockRuns" => self.held_stock_runs(),
-            "dismissHeldStockRun" => self.dismiss_held_stock_run(args),
-            "orderChanged" => self.order_changed(args),
-            "pushOrders" => self.push_orders(args),
-            "pushOrderNow" => self.push_order_now(args),
-            "orderStates" => self.order_states(args),
-            "listOutbox" => self.list_outbox(args),
-            "queryLogs" => self.query_logs(args),
-            "exportLogs" => self.export_logs(args),
-            "purgeLogs" => self.purge_logs(),
-            "startJob" => self.start_job(args),
-            "finishJob" => self.finish_job(args),
-            "jobHealth" => self.job_health(),
-            "triggerPanicForTest" => self.trigger_panic_for_test(args),
-            "roundTripForTest" => self.round_trip_for_test(args),
-            _ => Err(Error::invalid_input(format!(
+        match DISPATCH.iter().find(|(name, _)| *name == method) {
+            Some((_, handler)) => handler(self, args),
+            None => Err(Error::invalid_input(format!(
                 "unknown engine method {method:?}"
             ))),
         }
+    }
+
+    /// The names of the methods [`Engine::call`] dispatches.
+    pub fn methods() -> impl Iterator<Item = &'static str> {
+        DISPATCH.iter().map(|(name, _)| *name)
     }
 
     /// What is loaded and what it was built for.

@@ -16,8 +16,9 @@ use super::Engine;
 use crate::model::{CustomerDetails, CustomerId, OrderPush, PosId};
 use crate::state::{CustomerKey, LogLevel, NewLog, OutboxError, OutboxFilter, OutboxRow};
 use crate::sync::{
-    build_push, customer_searches, decide, match_customer, next_attempt_delay, triage, Catalog,
-    CustomerMatch, CustomerSearch, Link, Links, OrderAction, OrderSnapshot, PushPlan, Triage,
+    after_failed_cancel, after_failed_push, build_push, customer_searches, decide, live_order,
+    match_customer, next_attempt_delay, no_post_until, AfterFailure, Catalog, CustomerMatch,
+    CustomerSearch, Link, Links, OrderAction, OrderSnapshot, PushPlan,
 };
 use crate::{Error, ErrorKind, Result};
 use serde::{Deserialize, Serialize};
@@ -34,9 +35,6 @@ const CUSTOMER_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Makes lease owners unique within a process (two engines may start in the same millisecond).
 static LEASE_OWNERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-/// Look-ups spread over the grace window after a POST whose outcome is unknown.
-const GRACE_LOOKUPS: i64 = 4;
 
 /// Most orders one `pushOrders` call delivers (each is a few HTTP requests).
 const MAX_BATCH: u32 = 200;
@@ -74,12 +72,15 @@ impl Engine {
         let action = decide(
             &self.settings.orders.status_map,
             &order.status,
-            sync_state(row.as_ref()),
+            standing(row.as_ref(), now_ms()),
         );
         let row = match action {
             OrderAction::Enqueue => Some(self.enqueue_order(&order, row.as_ref())?),
             OrderAction::Cancel => Some(self.cancel_order(order.wc_order_id)?),
-            OrderAction::Withdraw => Some(state.outbox().cancel(order.wc_order_id, now_ms())?),
+            // The row keeps the request: the worker sending it cancels it once its push settles.
+            OrderAction::Withdraw | OrderAction::CancelWhenSent => {
+                Some(state.outbox().cancel(order.wc_order_id, now_ms())?)
+            }
             OrderAction::Nothing => row,
         };
         Ok(json!({ "action": action, "order": row.map(|r| row_json(&r)) }))
@@ -279,51 +280,68 @@ impl Engine {
                 );
                 (r, *adopted)
             }),
-            Err(error) if triage(error.kind()) == Triage::Block => {
-                self.log(
-                    NewLog::new(
-                        now,
-                        LogLevel::Error,
-                        "order_push",
-                        format!("order {reference} blocked: {error}"),
-                    )
-                    .object("order", id),
-                );
-                outbox
-                    .mark_blocked(id, owner, &OutboxError::from(error), now)
-                    .map(|r| (r, false))
-            }
-            Err(error) if error.outcome_unknown() => {
-                // Look-ups spread over the grace window; the POST goes again only after it.
+            Err(error) => {
                 let grace = self.settings.push_grace.as_millis() as i64;
-                let next = now + (grace / GRACE_LOOKUPS).max(1);
-                let since = row
-                    .outcome_unknown_since_ms
-                    .filter(|since| now < since + grace)
-                    .unwrap_or(now);
-                self.log(
-                    NewLog::new(
-                        now,
-                        LogLevel::Warning,
-                        "order_push",
-                        format!(
-                            "order {reference} may have reached the POS: looked up again \
-                             until {}, not posted again before: {error}",
-                            since + grace
-                        ),
-                    )
-                    .object("order", id),
+                let step = after_failed_push(
+                    error.kind(),
+                    error.outcome_unknown(),
+                    row.outcome_unknown_since_ms,
+                    now,
+                    grace,
+                    self.retry_delay_ms(row.attempts.max(1), id),
                 );
-                outbox
-                    .note_outcome_unknown(id, since)
-                    .and_then(|()| {
-                        outbox.mark_failed(id, owner, &OutboxError::from(error), next, now)
-                    })
-                    .map(|r| (r, false))
+                match step {
+                    AfterFailure::Block => {
+                        self.log(
+                            NewLog::new(
+                                now,
+                                LogLevel::Error,
+                                "order_push",
+                                format!("order {reference} blocked: {error}"),
+                            )
+                            .object("order", id),
+                        );
+                        outbox.mark_blocked(id, owner, &OutboxError::from(error), now)
+                    }
+                    AfterFailure::LookUp {
+                        since_ms,
+                        next_at_ms,
+                    } => {
+                        self.log(
+                            NewLog::new(
+                                now,
+                                LogLevel::Warning,
+                                "order_push",
+                                format!(
+                                    "order {reference} may have reached the POS: looked up again \
+                                     until {}, not posted again before: {error}",
+                                    since_ms + grace
+                                ),
+                            )
+                            .object("order", id),
+                        );
+                        outbox.note_outcome_unknown(id, since_ms).and_then(|()| {
+                            outbox.mark_failed(
+                                id,
+                                owner,
+                                &OutboxError::from(error),
+                                next_at_ms,
+                                now,
+                            )
+                        })
+                    }
+                    AfterFailure::RetryAt(next) => self.retry_later(
+                        &row,
+                        owner,
+                        error,
+                        next,
+                        "order_push",
+                        "not sent yet",
+                        now,
+                    ),
+                }
+                .map(|r| (r, false))
             }
-            Err(error) => self
-                .retry_later(&row, owner, error, "order_push", "not sent yet", now)
-                .map(|r| (r, false)),
         };
         if let Ok((pushed, _)) = &recorded {
             if pushed.cancel_requested && pushed.state == crate::state::OutboxState::Pushed {
@@ -353,19 +371,20 @@ impl Engine {
         }
     }
 
-    /// Records a failed attempt (a push or a cancellation), due again after the retry delay,
-    /// and logs it as a warning: "order WEB-12 {what}: {error}".
+    /// Records a failed attempt (a push or a cancellation), due again at `next`, and logs it as
+    /// a warning: "order WEB-12 {what}: {error}".
+    #[allow(clippy::too_many_arguments)]
     fn retry_later(
         &self,
         row: &OutboxRow,
         owner: &str,
         error: &Error,
+        next: i64,
         operation: &str,
         what: &str,
         now: i64,
     ) -> Result<OutboxRow> {
         let id = row.wc_order_id;
-        let next = now + self.retry_delay_ms(row.attempts.max(1), id);
         self.log(
             NewLog::new(
                 now,
@@ -403,19 +422,17 @@ impl Engine {
         }
         // A POST whose outcome is unknown may still be committed: within the grace window the
         // order is only looked up (just above), never posted again.
-        if let Some(since) = row.outcome_unknown_since_ms {
-            let until = since + self.settings.push_grace.as_millis() as i64;
-            if now_ms() < until {
-                return Err(Error::new(
-                    ErrorKind::Timeout,
-                    format!(
-                        "order {} was posted with no answer and is not in the POS yet; \
-                         looked up again until {until} before any new post",
-                        row.external_reference
-                    ),
-                )
-                .with_outcome_unknown());
-            }
+        let grace = self.settings.push_grace.as_millis() as i64;
+        if let Some(until) = no_post_until(row.outcome_unknown_since_ms, now_ms(), grace) {
+            return Err(Error::new(
+                ErrorKind::Timeout,
+                format!(
+                    "order {} was posted with no answer and is not in the POS yet; \
+                     looked up again until {until} before any new post",
+                    row.external_reference
+                ),
+            )
+            .with_outcome_unknown());
         }
         let mut push = stored.push;
         push.customer = self.resolve_customer(&push.customer_details)?;
@@ -525,31 +542,15 @@ impl Engine {
         Ok(Some(id))
     }
 
-    /// Cancels in the POS an order that reached it or may have. The cancellation is recorded
-    /// first (the row becomes `cancelling`), then delivered once now; when that fails it stays
-    /// recorded and `pushOrders` retries it like a push, until the POS agrees and the row ends
-    /// `cancelled`. An order queued but not sent is only taken out of the queue; one being sent
-    /// right now is cancelled once its push settles.
+    /// Cancels in the POS an order that reached it or may have (`decide` said so). The
+    /// cancellation is recorded first (the row becomes `cancelling`), then delivered once now;
+    /// when that fails it stays recorded and `pushOrders` retries it like a push, until the POS
+    /// agrees and the row ends `cancelled`.
     fn cancel_order(&self, wc_order_id: i64) -> Result<OutboxRow> {
         use crate::state::OutboxState as Stored;
         let outbox = self.state()?.outbox();
-        let row = outbox.get(wc_order_id)?.ok_or_else(|| {
-            Error::new(
-                ErrorKind::NotFound,
-                format!("order {wc_order_id} was never queued"),
-            )
-        })?;
         let now = now_ms();
-        let row = match row.state {
-            Stored::Pushed | Stored::Failed | Stored::Cancelling => {
-                outbox.start_cancelling(wc_order_id, now)?
-            }
-            Stored::Sending if !row.is_claimed(now) => outbox.start_cancelling(wc_order_id, now)?,
-            Stored::Cancelled => return Ok(row),
-            Stored::Queued | Stored::Sending | Stored::Blocked => {
-                return outbox.cancel(wc_order_id, now)
-            }
-        };
+        let row = outbox.start_cancelling(wc_order_id, now)?;
         if row.state != Stored::Cancelling {
             return Ok(row);
         }
@@ -600,29 +601,32 @@ impl Engine {
                 );
                 outbox.mark_cancelled_in_pos(id, pos_id.as_ref(), now)
             }
-            // A 409: the POS keeps a finalised order; a person settles it at the till.
-            Err(error)
-                if triage(error.kind()) == Triage::Block || error.kind() == ErrorKind::Conflict =>
-            {
-                self.log(
-                    NewLog::new(
-                        now,
-                        LogLevel::Error,
+            Err(error) => {
+                let delay = self.retry_delay_ms(row.attempts.max(1), id);
+                match after_failed_cancel(error.kind(), now, delay) {
+                    AfterFailure::RetryAt(next) => self.retry_later(
+                        &row,
+                        owner,
+                        error,
+                        next,
                         "order_cancel",
-                        format!("order {reference} cannot be cancelled in the POS; cancel it at the till: {error}"),
-                    )
-                    .object("order", id),
-                );
-                outbox.mark_blocked(id, owner, &OutboxError::from(error), now)
+                        "not cancelled in the POS yet",
+                        now,
+                    ),
+                    _ => {
+                        self.log(
+                            NewLog::new(
+                                now,
+                                LogLevel::Error,
+                                "order_cancel",
+                                format!("order {reference} cannot be cancelled in the POS; cancel it at the till: {error}"),
+                            )
+                            .object("order", id),
+                        );
+                        outbox.mark_blocked(id, owner, &OutboxError::from(error), now)
+                    }
+                }
             }
-            Err(error) => self.retry_later(
-                &row,
-                owner,
-                error,
-                "order_cancel",
-                "not cancelled in the POS yet",
-                now,
-            ),
         };
         match recorded {
             Ok(recorded) => delivered(&recorded, false),
@@ -713,15 +717,16 @@ impl Engine {
     }
 }
 
-/// The outbox row as the core's decision table sees it.
-fn sync_state(row: Option<&OutboxRow>) -> crate::sync::OutboxState {
+/// The outbox row as the core's decision table sees it at `now`.
+fn standing(row: Option<&OutboxRow>, now: i64) -> crate::sync::OrderStanding {
     use crate::state::OutboxState as Stored;
-    use crate::sync::OutboxState as S;
+    use crate::sync::OrderStanding as S;
     match row {
         None => S::None,
         Some(row) => match row.state {
             Stored::Queued => S::Queued,
-            Stored::Sending => S::InFlight,
+            Stored::Sending if row.is_claimed(now) => S::InFlight,
+            Stored::Sending => S::Abandoned,
             Stored::Pushed => S::Pushed,
             Stored::Failed => S::Failed,
             Stored::Blocked => S::Blocked,
@@ -748,11 +753,6 @@ fn row_json(row: &OutboxRow) -> Value {
         "pushed_at_ms": row.pushed_at_ms,
         "blocked_reasons": row.payload.get("blocked"),
     })
-}
-
-/// The order under a reference that still counts (a cancelled one does not).
-fn live_order(found: Vec<crate::model::PosOrder>) -> Option<crate::model::PosOrder> {
-    found.into_iter().find(|o| !o.status.is_cancelled())
 }
 
 /// The outcome of a delivery, as its row was recorded.

@@ -3,11 +3,13 @@
 //! Everything that crosses into the core is parsed into these types at the edge (`api` for
 //! Shopcaisse, `engine` for PHP), so the sync logic never sees a raw string where an id, a price
 //! or a quantity belongs. Money is integer cents and quantities are integer thousandths: no float
-//! ever takes part in a sum.
+//! ever takes part in a sum. [`keys`] normalises what is compared across systems (references,
+//! barcodes, names, emails, phones), once for matching, the catalog cache and customers alike.
 
 mod catalog;
 mod decimal;
 mod ids;
+pub mod keys;
 mod money;
 mod order;
 mod quantity;

@@ -21,8 +21,8 @@ use super::db::{limit_offset, paged, parse_stored, where_sql, Work};
 use super::links::LinkMethod;
 use super::State;
 use crate::error::Result;
+use crate::model::keys::{barcode_key, name_key, reference_key};
 use crate::model::{Item, ItemId, ItemKind, Money, Price, Quantity, StockRow};
-use crate::sync::keys::{barcode_key, name_key, reference_key};
 use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -517,7 +517,7 @@ impl<'a> Catalog<'a> {
         })
     }
 
-    /// Items whose reference has this key (see `sync::keys::reference_key`).
+    /// Items whose reference has this key (see `model::keys::reference_key`).
     pub fn find_by_reference_key(&self, key: &str) -> Result<Vec<ItemId>> {
         self.ids(
             "SELECT id FROM catalog_items WHERE reference_key = ?1 ORDER BY id",
@@ -525,7 +525,7 @@ impl<'a> Catalog<'a> {
         )
     }
 
-    /// Items carrying a barcode with this key (see `sync::keys::barcode_key`).
+    /// Items carrying a barcode with this key (see `model::keys::barcode_key`).
     pub fn find_by_barcode_key(&self, key: &str) -> Result<Vec<ItemId>> {
         self.ids(
             "SELECT item_id FROM item_barcodes WHERE key = ?1 ORDER BY item_id",
@@ -533,7 +533,7 @@ impl<'a> Catalog<'a> {
         )
     }
 
-    /// Items whose name has this key (see `sync::keys::name_key`).
+    /// Items whose name has this key (see `model::keys::name_key`).
     pub fn find_by_name_key(&self, key: &str) -> Result<Vec<ItemId>> {
         self.ids(
             "SELECT id FROM catalog_items WHERE name_key = ?1 ORDER BY id",

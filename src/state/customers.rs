@@ -9,36 +9,28 @@
 use super::db::parse_stored;
 use super::State;
 use crate::error::{Error, Result};
+use crate::model::keys::{email_key, phone_key};
 use crate::model::CustomerId;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-/// A normalised contact: `email:jane@example.com` or `phone:0612345678`.
+/// A normalised contact: `email:jane@example.com` or `phone:+33612345678`, normalised as the
+/// POS search and customer matching normalise them ([`crate::model::keys`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct CustomerKey(String);
 
 impl CustomerKey {
-    /// An email, trimmed and lowercased; `None` when it has no `@` between two non-empty parts.
+    /// An email, trimmed and lowercased (see [`email_key`]).
     pub fn email(raw: &str) -> Option<CustomerKey> {
-        let email = raw.trim().to_lowercase();
-        let (local, domain) = email.rsplit_once('@')?;
-        if local.is_empty() || domain.is_empty() || email.chars().any(char::is_whitespace) {
-            return None;
-        }
-        Some(CustomerKey(format!("email:{email}")))
+        email_key(raw)
+            .filter(|email| !email.chars().any(char::is_whitespace))
+            .map(|email| CustomerKey(format!("email:{email}")))
     }
 
-    /// A phone number as digits, with the French international forms (+33 6…, 0033 6…) made
-    /// national (06…); `None` under six digits.
+    /// A phone number in its international form (see [`phone_key`]); `None` under six digits.
     pub fn phone(raw: &str) -> Option<CustomerKey> {
-        let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
-        let digits = digits.strip_prefix("00").unwrap_or(&digits);
-        let national = match digits.strip_prefix("33") {
-            Some(rest) if rest.len() == 9 => format!("0{rest}"),
-            _ => digits.to_owned(),
-        };
-        (national.len() >= 6).then(|| CustomerKey(format!("phone:{national}")))
+        phone_key(raw).map(|phone| CustomerKey(format!("phone:{phone}")))
     }
 
     pub fn as_str(&self) -> &str {
@@ -140,6 +132,17 @@ mod tests {
         assert_eq!(CustomerKey::phone("+33 6 12 34 56 78"), Some(a.clone()));
         assert_eq!(CustomerKey::phone("0033612345678"), Some(a));
         assert_eq!(CustomerKey::phone("12"), None);
+    }
+
+    #[test]
+    fn a_key_is_the_form_the_pos_search_and_customer_matching_use() {
+        use crate::model::keys::phone_key;
+        let key = CustomerKey::phone("+33 (0)6 12 34 56 78").unwrap();
+        assert_eq!(key.as_str(), "phone:+33612345678");
+        assert_eq!(
+            key.as_str().strip_prefix("phone:"),
+            phone_key("06.12.34.56.78").as_deref()
+        );
     }
 
     #[test]

@@ -15,9 +15,9 @@
 //! a SKU WooCommerce already uses, a conflict the matcher found.
 
 use super::catalog::{Catalog, ItemRole};
-use super::keys::{attributes_key, barcode_key, name_key, reference_key};
 use super::matching::{match_items, Conflict, MatchMethod, ProposedLink};
 use super::shop::{Links, ShopIndex};
+use crate::model::keys::{attributes_key, barcode_key, name_key, reference_key};
 use crate::model::{
     Attribute, Item, ItemId, ItemKind, Money, PackComponent, Price, PriceListId, Quantity, Unit,
 };
@@ -540,20 +540,7 @@ pub fn dry_run(
         plan.links.iter().map(|l| (&l.item, l)).collect();
     let conflicted: HashSet<&ItemId> = plan.conflicts.iter().flat_map(|c| &c.items).collect();
 
-    let chosen: Vec<&Item> = match selection {
-        Some(ids) => {
-            let mut seen = HashSet::new();
-            ids.iter()
-                .filter(|id| seen.insert(*id))
-                .filter_map(|id| catalog.get(id))
-                .collect()
-        }
-        None => catalog
-            .items()
-            .iter()
-            .filter(|i| catalog.role(&i.id) != Some(ItemRole::Declination))
-            .collect(),
-    };
+    let chosen = chosen_items(catalog, selection);
     let mut preview = ImportPreview {
         create: Vec::new(),
         add_variations: Vec::new(),
@@ -562,18 +549,16 @@ pub fn dry_run(
         skipped: Vec::new(),
         counts: ImportCounts::default(),
     };
-    if let Some(ids) = selection {
-        preview
-            .skipped
-            .extend(
-                ids.iter()
-                    .filter(|id| catalog.get(id).is_none())
-                    .map(|id| Skipped {
-                        item: id.clone(),
-                        reason: SkipReason::NotInCatalog,
-                    }),
-            );
-    }
+    preview.skipped.extend(
+        selection
+            .unwrap_or_default()
+            .iter()
+            .filter(|id| catalog.get(id).is_none())
+            .map(|id| Skipped {
+                item: id.clone(),
+                reason: SkipReason::NotInCatalog,
+            }),
+    );
     let mut guard = SkuGuard {
         index,
         linking: plan.links.iter().map(|l| l.wc_id).collect(),
@@ -622,23 +607,8 @@ pub fn dry_run(
             preview.skipped.push(skip(reason));
             continue;
         }
-        match plan_import(item, ctx) {
-            Ok(mut spec) => {
-                if let Err(reason) = guard.check(&item.id, spec.sku.as_deref()) {
-                    preview.skipped.push(skip(reason));
-                    continue;
-                }
-                let mut variations = std::mem::take(&mut spec.variations);
-                guard.filter_variations(&mut variations, &mut spec.skipped);
-                if spec.product_type == ProductType::Variable && variations.is_empty() {
-                    preview.skipped.append(&mut spec.skipped);
-                    preview.skipped.push(skip(SkipReason::NoDeclinations));
-                    continue;
-                }
-                spec.variations = variations;
-                preview.skipped.extend(spec.skipped.iter().cloned());
-                preview.create.push(spec);
-            }
+        match creation(item, ctx, &mut guard, &mut preview.skipped) {
+            Ok(spec) => preview.create.push(spec),
             Err(reason) => preview.skipped.push(skip(reason)),
         }
     }
@@ -647,6 +617,53 @@ pub fn dry_run(
         .into_iter()
         .filter(|c| c.items.iter().any(|i| involved.contains(i)))
         .collect();
+    count(&mut preview);
+    preview
+}
+
+/// The selected items, each once, in the order given (ids not in the catalog left out); with
+/// no selection, every item but declinations (they come with their parent).
+fn chosen_items<'c>(catalog: &'c Catalog, selection: Option<&[ItemId]>) -> Vec<&'c Item> {
+    match selection {
+        Some(ids) => {
+            let mut seen = HashSet::new();
+            ids.iter()
+                .filter(|id| seen.insert(*id))
+                .filter_map(|id| catalog.get(id))
+                .collect()
+        }
+        None => catalog
+            .items()
+            .iter()
+            .filter(|i| catalog.role(&i.id) != Some(ItemRole::Declination))
+            .collect(),
+    }
+}
+
+/// The product to create for an unlinked item, its SKU and its variations' kept clear of the
+/// shop's and of the other creations' ([`SkuGuard`]); what was left out of it goes to
+/// `skipped`. A variable product left with no variation is not created.
+fn creation(
+    item: &Item,
+    ctx: &ImportContext<'_>,
+    guard: &mut SkuGuard<'_>,
+    skipped: &mut Vec<Skipped>,
+) -> Result<ProductSpec, SkipReason> {
+    let mut spec = plan_import(item, ctx)?;
+    guard.check(&item.id, spec.sku.as_deref())?;
+    let mut variations = std::mem::take(&mut spec.variations);
+    guard.filter_variations(&mut variations, &mut spec.skipped);
+    if spec.product_type == ProductType::Variable && variations.is_empty() {
+        skipped.append(&mut spec.skipped);
+        return Err(SkipReason::NoDeclinations);
+    }
+    spec.variations = variations;
+    skipped.extend(spec.skipped.iter().cloned());
+    Ok(spec)
+}
+
+/// The preview's counts, from its lists.
+fn count(preview: &mut ImportPreview) {
     preview.counts.products_to_create = preview.create.len();
     preview.counts.variations_to_create = preview
         .create
@@ -657,7 +674,6 @@ pub fn dry_run(
     preview.counts.links = preview.link.len();
     preview.counts.conflicts = preview.conflicts.len();
     preview.counts.skipped = preview.skipped.len();
-    preview
 }
 
 /// A linked (or being linked) parent's declinations: link the matched, add the new ones.

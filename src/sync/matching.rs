@@ -22,8 +22,8 @@
 //! items and products takes a fraction of a second.
 
 use super::catalog::{Catalog, ItemRole};
-use super::keys::{attributes_key, barcode_key, name_key, name_tokens, reference_key};
-use super::shop::{KeyMap, Link, Links, Pool, ShopIndex};
+use super::shop::{KeyMap, Link, Links, Pool, PoolKeys, ShopIndex, TokenIndex};
+use crate::model::keys::{attributes_key, barcode_key, name_key, name_tokens, reference_key};
 use crate::model::{Item, ItemId};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -702,7 +702,30 @@ pub fn suggest(
             }
         }
     };
-    let keys = index.keys(pool);
+    offer_same_keys(item, index.keys(pool), &mut offer);
+    if let Some(wc) = parent_wc {
+        offer_same_attributes(item, wc, index, &mut offer);
+    }
+    offer_similar_names(item, index.tokens(), &mut offer);
+    let mut list: Vec<Suggestion> = best
+        .into_iter()
+        .map(|(at, (score, why))| Suggestion {
+            wc_id: index.at(at).id,
+            why,
+            score,
+        })
+        .collect();
+    list.sort_by(|a, b| b.score.cmp(&a.score).then(a.wc_id.cmp(&b.wc_id)));
+    list.truncate(limit);
+    list
+}
+
+/// Products with the item's reference (score 100) or one of its barcodes (95).
+fn offer_same_keys(
+    item: &Item,
+    keys: &PoolKeys,
+    offer: &mut impl FnMut(u32, u8, SuggestionReason),
+) {
     if let Some(found) = item
         .reference
         .as_deref()
@@ -722,20 +745,38 @@ pub fn suggest(
                 .for_each(|&at| offer(at, 95, SuggestionReason::SameBarcode));
         }
     }
-    if let (Some(wc), Some(key)) = (parent_wc, item_attributes_key(item)) {
-        for &at in index.children_at(wc) {
-            let attributes = &index.at(at).attributes;
-            let theirs = attributes_key(
-                attributes
-                    .iter()
-                    .map(|a| (a.name.as_str(), a.value.as_str())),
-            );
-            if theirs.as_deref() == Some(key.as_str()) {
-                offer(at, 90, SuggestionReason::SameAttributes);
-            }
+}
+
+/// Variations of the parent's product (`parent_wc`) with the declination's attributes (90).
+fn offer_same_attributes(
+    item: &Item,
+    parent_wc: i64,
+    index: &ShopIndex,
+    offer: &mut impl FnMut(u32, u8, SuggestionReason),
+) {
+    let Some(key) = item_attributes_key(item) else {
+        return;
+    };
+    for &at in index.children_at(parent_wc) {
+        let attributes = &index.at(at).attributes;
+        let theirs = attributes_key(
+            attributes
+                .iter()
+                .map(|a| (a.name.as_str(), a.value.as_str())),
+        );
+        if theirs.as_deref() == Some(key.as_str()) {
+            offer(at, 90, SuggestionReason::SameAttributes);
         }
     }
-    let tokens = index.tokens();
+}
+
+/// Products with the same name (80), or sharing at least half of their words with it (55 to 79,
+/// by the share of common words; words carried by too many products are ignored).
+fn offer_similar_names(
+    item: &Item,
+    tokens: &TokenIndex,
+    offer: &mut impl FnMut(u32, u8, SuggestionReason),
+) {
     if let Some(found) = name_key(&item.name).and_then(|k| tokens.names.get(k.as_str())) {
         found
             .as_slice()
@@ -743,38 +784,28 @@ pub fn suggest(
             .for_each(|&at| offer(at, 80, SuggestionReason::SameName));
     }
     let words = name_tokens(&item.name);
-    if !words.is_empty() {
-        let mut shared: HashMap<u32, u16> = HashMap::new();
-        for word in &words {
-            match tokens.postings.get(word.as_str()).map(|p| p.as_slice()) {
-                Some(found) if found.len() <= MAX_WORD_POSTINGS => {
-                    for &at in found {
-                        *shared.entry(at).or_default() += 1;
-                    }
+    if words.is_empty() {
+        return;
+    }
+    let mut shared: HashMap<u32, u16> = HashMap::new();
+    for word in &words {
+        match tokens.postings.get(word.as_str()).map(|p| p.as_slice()) {
+            Some(found) if found.len() <= MAX_WORD_POSTINGS => {
+                for &at in found {
+                    *shared.entry(at).or_default() += 1;
                 }
-                _ => {}
             }
-        }
-        for (at, common) in shared {
-            let common = u32::from(common);
-            let union = words.len() as u32 + u32::from(tokens.counts[at as usize]) - common;
-            if union > 0 && common * 2 >= union {
-                let score = 30 + 49 * common / union;
-                offer(at, score as u8, SuggestionReason::SimilarName);
-            }
+            _ => {}
         }
     }
-    let mut list: Vec<Suggestion> = best
-        .into_iter()
-        .map(|(at, (score, why))| Suggestion {
-            wc_id: index.at(at).id,
-            why,
-            score,
-        })
-        .collect();
-    list.sort_by(|a, b| b.score.cmp(&a.score).then(a.wc_id.cmp(&b.wc_id)));
-    list.truncate(limit);
-    list
+    for (at, common) in shared {
+        let common = u32::from(common);
+        let union = words.len() as u32 + u32::from(tokens.counts[at as usize]) - common;
+        if union > 0 && common * 2 >= union {
+            let score = 30 + 49 * common / union;
+            offer(at, score as u8, SuggestionReason::SimilarName);
+        }
+    }
 }
 
 #[cfg(test)]

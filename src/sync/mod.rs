@@ -3,7 +3,8 @@
 //! in), so every function is testable with plain values. Every plan is plain serde data with
 //! snake_case fields: it crosses to PHP as JSON arrays.
 //!
-//! - [`keys`]: normalised matching keys (references, barcodes, names, attributes, emails, phones).
+//! - Matching keys (references, barcodes, names, attributes, emails, phones) are
+//!   [`crate::model::keys`]: the catalog cache and the customer memory use the same ones.
 //! - [`shop`]: the WooCommerce snapshot ([`ShopProduct`], [`ShopIndex`]) and existing [`Links`].
 //! - [`catalog`]: the Shopcaisse items indexed, each with its [`ItemRole`] in the shop.
 //! - [`matching`]: which item is which product ([`match_items`] → [`MatchPlan`]), and
@@ -16,15 +17,14 @@
 //! - [`health`]: how often the POS calls each cron URL, and whether it is late.
 //! - [`inflight`]: web orders the POS has not absorbed yet, and the units they hold back
 //!   ([`reserved_quantities`], [`release_of`], [`released_by_drop`]).
-//! - [`orders`]: status mapping, the order payload ([`build_push`] → [`PushPlan`]), retry
-//!   delays and customer matching.
+//! - [`orders`]: status mapping, the order payload ([`build_push`] → [`PushPlan`]), what a
+//!   failed delivery leads to, and customer matching.
 
 pub mod catalog;
 pub mod guard;
 pub mod health;
 pub mod import;
 pub mod inflight;
-pub mod keys;
 pub mod matching;
 pub mod orders;
 pub mod shop;
@@ -47,10 +47,11 @@ pub use matching::{
     PlannedCreation, ProposedLink, Suggestion, SuggestionReason,
 };
 pub use orders::{
-    build_push, customer_searches, decide, external_reference, match_customer, next_attempt_delay,
-    status_key, triage, Adjustment, BlockReason, ChargeSnapshot, CustomerMatch, CustomerMatchedBy,
-    CustomerSearch, OrderAction, OrderLineSnapshot, OrderSettings, OrderSnapshot, OutboxState,
-    PushPlan, StatusMap, Triage, UnlinkedLine,
+    after_failed_cancel, after_failed_push, build_push, customer_searches, decide,
+    external_reference, live_order, match_customer, next_attempt_delay, no_post_until, status_key,
+    triage, Adjustment, AfterFailure, BlockReason, ChargeSnapshot, CustomerMatch,
+    CustomerMatchedBy, CustomerSearch, OrderAction, OrderLineSnapshot, OrderSettings,
+    OrderSnapshot, OrderStanding, PushPlan, StatusMap, Triage, UnlinkedLine,
 };
 pub use shop::{Link, Links, ShopIndex, ShopKind, ShopProduct};
 pub use stock::{

@@ -1,7 +1,9 @@
 //! Orders on their way to the POS: when a WooCommerce order is sent or cancelled
 //! ([`StatusMap`], [`decide`]), the payload it becomes ([`build_push`] → [`PushPlan`]), when a
-//! failed push is tried again ([`next_attempt_delay`]), and which Shopcaisse customer it is
-//! attached to ([`match_customer`]).
+//! failed push or cancellation is tried again, looked up or blocked ([`after_failed_push`],
+//! [`after_failed_cancel`], [`no_post_until`], [`next_attempt_delay`]), and which Shopcaisse
+//! customer it is attached to ([`customer_searches`], [`match_customer`]). The engine only runs
+//! the calls these decide.
 //!
 //! Money is integer cents from end to end: line amounts are checked against the paid total to
 //! the cent, and a rounding difference is either absorbed visibly (at most one cent per line, the
@@ -9,10 +11,10 @@
 //! payload is never sent with a product the POS cannot recognise: unlinked products block it.
 
 use super::catalog::Catalog;
-use super::keys::{email_key, phone_key};
 use super::shop::Links;
+use crate::model::keys::{email_key, phone_key};
 use crate::model::{
-    Customer, CustomerDetails, CustomerId, ItemId, Money, NewCustomer, OrderLine, OrderPush,
+    Customer, CustomerDetails, CustomerId, Item, ItemId, Money, NewCustomer, OrderLine, OrderPush,
     Payment, PosId, Quantity,
 };
 use serde::{Deserialize, Serialize};
@@ -86,17 +88,21 @@ impl StatusMap {
     }
 }
 
-/// Where an order stands in the outbox.
+/// Where an order stands, as [`decide`] sees it: the stored outbox state (`state::OutboxState`)
+/// plus what it implies (never queued, a live or an abandoned send, withdrawn or cancelled).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum OutboxState {
+pub enum OrderStanding {
     /// Never queued.
     #[default]
     None,
     /// Waiting for its push.
     Queued,
-    /// A push was sent and its outcome is unknown (timeout, reset): it may be in the POS.
+    /// A worker is sending it right now (its claim holds): it may be in the POS.
     InFlight,
+    /// A push was started by a worker that no longer holds it (crashed, timed out): it may be
+    /// in the POS.
+    Abandoned,
     /// The POS has it.
     Pushed,
     /// The last push failed and the POS does not have it; a retry is scheduled.
@@ -120,6 +126,9 @@ pub enum OrderAction {
     /// Cancel it in the POS. For an order in flight, the canceller first finds out whether the
     /// POS got it (by external reference).
     Cancel,
+    /// It is being sent right now: mark it, and the worker cancels it in the POS once its
+    /// push settles.
+    CancelWhenSent,
     /// Take it out of the queue: it never reached the POS.
     Withdraw,
     Nothing,
@@ -130,13 +139,14 @@ pub enum OrderAction {
 /// An order cancelled in the POS is never sent again by itself: its reference was used, and a
 /// person decides. A blocked order is queued again when it reaches a sending status, so a fixed
 /// cause (a product linked since) is picked up.
-pub fn decide(map: &StatusMap, status: &str, state: OutboxState) -> OrderAction {
-    use OutboxState as S;
+pub fn decide(map: &StatusMap, status: &str, state: OrderStanding) -> OrderAction {
+    use OrderStanding as S;
     if map.cancels(status) {
         return match state {
             // A failed push may have reached the POS (its answer lost): it is cancelled there,
             // which looks it up first, rather than only taken out of the queue.
-            S::Pushed | S::InFlight | S::Failed => OrderAction::Cancel,
+            S::Pushed | S::Abandoned | S::Failed => OrderAction::Cancel,
+            S::InFlight => OrderAction::CancelWhenSent,
             S::Queued | S::Blocked => OrderAction::Withdraw,
             S::None | S::Withdrawn | S::CancelQueued | S::Cancelled => OrderAction::Nothing,
         };
@@ -357,8 +367,74 @@ pub fn build_push(
     links: &Links,
     catalog: &Catalog,
 ) -> PushPlan {
-    let mut reasons = Vec::new();
+    let reference = external_reference(&settings.prefix, order);
+    let mut reasons = order_reasons(order, reference.is_some());
     let mut adjustments = Vec::new();
+    let mut unlinked = Vec::new();
+    let mut lines = Vec::with_capacity(order.lines.len() + order.shipping.len() + 1);
+    for line in &order.lines {
+        let item = links.item_of(line.sold_product());
+        if item.is_none() {
+            unlinked.push(UnlinkedLine {
+                wc_id: line.sold_product(),
+                name: line.name.clone(),
+            });
+        }
+        match product_line(line, item, item.and_then(|id| catalog.get(id))) {
+            Ok((pos_line, adjustment)) => {
+                lines.push(pos_line);
+                adjustments.extend(adjustment);
+            }
+            Err(reason) => reasons.push(reason),
+        }
+    }
+    if !unlinked.is_empty() {
+        reasons.push(BlockReason::UnlinkedProducts { lines: unlinked });
+    }
+    lines.extend(charge_lines(order));
+    if reasons.is_empty() {
+        match balance_total(
+            &mut lines,
+            order.total_ttc,
+            settings.rounding_cents_per_line,
+        ) {
+            Ok(adjustment) => adjustments.extend(adjustment),
+            Err(reason) => reasons.push(reason),
+        }
+    }
+    let Some(external_reference) = reference.filter(|_| reasons.is_empty()) else {
+        return PushPlan::Blocked { reasons };
+    };
+    let payment_name = match order.payment_method_title.trim() {
+        "" => "Paiement en ligne".to_owned(),
+        title => title.to_owned(),
+    };
+    let details = &order.customer;
+    let push = OrderPush {
+        external_reference,
+        pos: pos.clone(),
+        customer,
+        customer_details: CustomerDetails {
+            first_name: details.first_name.trim().to_owned(),
+            last_name: details.last_name.trim().to_owned(),
+            email: trimmed(details.email.as_deref()),
+            phone: trimmed(details.phone.as_deref()),
+        },
+        lines,
+        payments: vec![Payment {
+            kind: settings.payment_type.clone(),
+            name: payment_name,
+            amount: order.total_ttc,
+        }],
+        note: trimmed(order.note.as_deref()),
+        created_at_ms: order.created_at_ms,
+    };
+    PushPlan::Ready { push, adjustments }
+}
+
+/// What blocks the order as a whole: not in euros, no line, no reference, a negative total.
+fn order_reasons(order: &OrderSnapshot, has_reference: bool) -> Vec<BlockReason> {
+    let mut reasons = Vec::new();
     if !order.currency.trim().eq_ignore_ascii_case("EUR") {
         reasons.push(BlockReason::NotEur {
             currency: order.currency.clone(),
@@ -367,8 +443,7 @@ pub fn build_push(
     if order.lines.is_empty() {
         reasons.push(BlockReason::EmptyOrder);
     }
-    let reference = external_reference(&settings.prefix, order);
-    if reference.is_none() {
+    if !has_reference {
         reasons.push(BlockReason::NoReference);
     }
     if order.total_ttc < Money::ZERO {
@@ -377,177 +452,127 @@ pub fn build_push(
             amount: order.total_ttc,
         });
     }
+    reasons
+}
 
-    let mut unlinked = Vec::new();
-    let mut lines = Vec::with_capacity(order.lines.len() + order.shipping.len() + 1);
-    for line in &order.lines {
-        let wc_id = line.sold_product();
-        let item: Option<&ItemId> = links.item_of(wc_id);
-        let known = item.and_then(|id| catalog.get(id));
-        if item.is_none() {
-            unlinked.push(UnlinkedLine {
-                wc_id,
-                name: line.name.clone(),
-            });
-        }
-        let weighed = known.is_some_and(|i| i.is_weighed());
-        let quantity = line.quantity;
-        if quantity <= Quantity::ZERO || (!weighed && quantity.thousandths() % 1000 != 0) {
-            reasons.push(BlockReason::InvalidQuantity { wc_id, quantity });
-            continue;
-        }
-        let label = match line.name.trim() {
-            "" => known.map(|i| i.name.clone()).unwrap_or_default(),
-            name => name.to_owned(),
-        };
-        let total = match (line.total_ttc, line.unit_price_ttc) {
-            (Some(total), _) => total,
-            (None, Some(unit)) => unit.times(quantity) - line.discount_ttc,
-            (None, None) => {
-                reasons.push(BlockReason::MissingPrice { wc_id });
-                continue;
-            }
-        };
-        if total < Money::ZERO {
-            reasons.push(BlockReason::NegativeAmount {
-                label,
-                amount: total,
-            });
-            continue;
-        }
-        let given_discount = line.discount_ttc.max(Money::ZERO);
-        let unit_price = match line.unit_price_ttc {
-            Some(unit) if unit >= Money::ZERO && unit.times(quantity) >= total => unit,
-            _ => unit_price_covering(total + given_discount, quantity),
-        };
-        let discount = unit_price.times(quantity) - total;
-        if discount != line.discount_ttc {
-            adjustments.push(Adjustment::LineDiscount {
-                wc_id,
-                unit_price,
-                given: line.discount_ttc,
-                used: discount,
-            });
-        }
-        lines.push(OrderLine {
-            item: item.cloned(),
-            quantity,
-            unit_price,
-            discount,
+/// The POS line of a product line (`item` its linked item, `known` that item in the catalog):
+/// a unit price and a discount that give exactly what the customer paid, with the correction
+/// made to the discount WooCommerce gave, or why the line cannot be sent.
+fn product_line(
+    line: &OrderLineSnapshot,
+    item: Option<&ItemId>,
+    known: Option<&Item>,
+) -> Result<(OrderLine, Option<Adjustment>), BlockReason> {
+    let wc_id = line.sold_product();
+    let weighed = known.is_some_and(|i| i.is_weighed());
+    let quantity = line.quantity;
+    if quantity <= Quantity::ZERO || (!weighed && quantity.thousandths() % 1000 != 0) {
+        return Err(BlockReason::InvalidQuantity { wc_id, quantity });
+    }
+    let label = match line.name.trim() {
+        "" => known.map(|i| i.name.clone()).unwrap_or_default(),
+        name => name.to_owned(),
+    };
+    let total = match (line.total_ttc, line.unit_price_ttc) {
+        (Some(total), _) => total,
+        (None, Some(unit)) => unit.times(quantity) - line.discount_ttc,
+        (None, None) => return Err(BlockReason::MissingPrice { wc_id }),
+    };
+    if total < Money::ZERO {
+        return Err(BlockReason::NegativeAmount {
             label,
+            amount: total,
         });
     }
-    if !unlinked.is_empty() {
-        reasons.push(BlockReason::UnlinkedProducts { lines: unlinked });
-    }
+    let given_discount = line.discount_ttc.max(Money::ZERO);
+    let unit_price = match line.unit_price_ttc {
+        Some(unit) if unit >= Money::ZERO && unit.times(quantity) >= total => unit,
+        _ => unit_price_covering(total + given_discount, quantity),
+    };
+    let discount = unit_price.times(quantity) - total;
+    let adjustment = (discount != line.discount_ttc).then_some(Adjustment::LineDiscount {
+        wc_id,
+        unit_price,
+        given: line.discount_ttc,
+        used: discount,
+    });
+    let pos_line = OrderLine {
+        item: item.cloned(),
+        quantity,
+        unit_price,
+        discount,
+        label,
+    };
+    Ok((pos_line, adjustment))
+}
+
+/// Shipping and fees as lines of their own. A negative fee is a discount some plugins add as
+/// a fee: the POS gets it as is.
+fn charge_lines(order: &OrderSnapshot) -> impl Iterator<Item = OrderLine> + '_ {
     let charges = order
         .shipping
         .iter()
         .map(|c| (c, "Livraison"))
         .chain(order.fees.iter().map(|c| (c, "Frais")));
-    for (charge, fallback) in charges {
-        let label = match charge.name.trim() {
+    charges.map(|(charge, fallback)| OrderLine {
+        item: None,
+        quantity: Quantity::pieces(1),
+        unit_price: charge.total_ttc,
+        discount: Money::ZERO,
+        label: match charge.name.trim() {
             "" => fallback.to_owned(),
             name => name.to_owned(),
-        };
-        // A negative fee is a discount some plugins add as a fee: the POS gets it as is.
+        },
+    })
+}
+
+/// Makes the lines add up to what the customer paid: a difference within the tolerance
+/// (`cents_per_line` per line) is absorbed, visibly (a rounding line when the lines fall short,
+/// a larger discount on the last line that can take it when they exceed); a larger one blocks
+/// the order with the figures.
+fn balance_total(
+    lines: &mut Vec<OrderLine>,
+    order_total: Money,
+    cents_per_line: i64,
+) -> Result<Option<Adjustment>, BlockReason> {
+    let lines_total: Money = lines.iter().map(line_amount).sum();
+    let difference = order_total - lines_total;
+    let tolerance = Money::from_cents(cents_per_line.max(0).saturating_mul(lines.len() as i64));
+    let mismatch = BlockReason::TotalMismatch {
+        lines_total,
+        order_total,
+        difference,
+        tolerance,
+    };
+    if difference.cents().abs() > tolerance.cents() {
+        return Err(mismatch);
+    }
+    if difference > Money::ZERO {
         lines.push(OrderLine {
             item: None,
             quantity: Quantity::pieces(1),
-            unit_price: charge.total_ttc,
+            unit_price: difference,
             discount: Money::ZERO,
-            label,
+            label: "Arrondi".into(),
         });
+    } else if difference < Money::ZERO {
+        let absorbing = lines
+            .iter_mut()
+            .rev()
+            .find(|l| line_amount(l) >= Money::ZERO - difference)
+            .ok_or(mismatch)?;
+        absorbing.discount = absorbing.discount - difference;
+    } else {
+        return Ok(None);
     }
+    Ok(Some(Adjustment::Rounding { difference }))
+}
 
-    if reasons.is_empty() {
-        let lines_total: Money = lines.iter().map(line_amount).sum();
-        let difference = order.total_ttc - lines_total;
-        let tolerance = Money::from_cents(
-            settings
-                .rounding_cents_per_line
-                .max(0)
-                .saturating_mul(lines.len() as i64),
-        );
-        if difference.cents().abs() > tolerance.cents() {
-            reasons.push(BlockReason::TotalMismatch {
-                lines_total,
-                order_total: order.total_ttc,
-                difference,
-                tolerance,
-            });
-        } else if difference > Money::ZERO {
-            lines.push(OrderLine {
-                item: None,
-                quantity: Quantity::pieces(1),
-                unit_price: difference,
-                discount: Money::ZERO,
-                label: "Arrondi".into(),
-            });
-            adjustments.push(Adjustment::Rounding { difference });
-        } else if difference < Money::ZERO {
-            let absorbing = lines
-                .iter_mut()
-                .rev()
-                .find(|l| line_amount(l) >= Money::ZERO - difference);
-            match absorbing {
-                Some(line) => {
-                    line.discount = line.discount - difference;
-                    adjustments.push(Adjustment::Rounding { difference });
-                }
-                None => reasons.push(BlockReason::TotalMismatch {
-                    lines_total,
-                    order_total: order.total_ttc,
-                    difference,
-                    tolerance,
-                }),
-            }
-        }
-    }
-
-    if !reasons.is_empty() {
-        return PushPlan::Blocked { reasons };
-    }
-    let payment_name = match order.payment_method_title.trim() {
-        "" => "Paiement en ligne".to_owned(),
-        title => title.to_owned(),
-    };
-    let details = &order.customer;
-    let push = OrderPush {
-        external_reference: reference.expect("checked above"),
-        pos: pos.clone(),
-        customer,
-        customer_details: CustomerDetails {
-            first_name: details.first_name.trim().to_owned(),
-            last_name: details.last_name.trim().to_owned(),
-            email: details
-                .email
-                .as_deref()
-                .map(str::trim)
-                .filter(|e| !e.is_empty())
-                .map(str::to_owned),
-            phone: details
-                .phone
-                .as_deref()
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .map(str::to_owned),
-        },
-        lines,
-        payments: vec![Payment {
-            kind: settings.payment_type.clone(),
-            name: payment_name,
-            amount: order.total_ttc,
-        }],
-        note: order
-            .note
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_owned),
-        created_at_ms: order.created_at_ms,
-    };
-    PushPlan::Ready { push, adjustments }
+/// A text trimmed, `None` when nothing is left.
+fn trimmed(text: Option<&str>) -> Option<String> {
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
 }
 
 /// First retry after one minute.
@@ -625,6 +650,75 @@ pub fn customer_searches(buyer: &CustomerDetails) -> Vec<CustomerSearch> {
         }
     }
     searches
+}
+
+/// Look-ups spread over the grace window after a POST whose outcome is unknown.
+pub const GRACE_LOOKUPS: i64 = 4;
+
+/// What a failed delivery leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterFailure {
+    /// Retrying cannot fix it: the row waits for a person.
+    Block,
+    /// The POST may have been committed: the order is only looked up, next at `next_at_ms`,
+    /// and not posted again before `since_ms` + the grace window.
+    LookUp { since_ms: i64, next_at_ms: i64 },
+    /// Tried again at this time.
+    RetryAt(i64),
+}
+
+/// What follows a failed push: a key or settings problem blocks; a POST whose outcome is unknown
+/// opens (or continues) a grace window of look-ups, spread over it in [`GRACE_LOOKUPS`] steps;
+/// anything else is tried again after `retry_delay_ms`. `unknown_since_ms` is when the window
+/// of an earlier unknown outcome opened: a window that has passed opens anew.
+pub fn after_failed_push(
+    kind: crate::ErrorKind,
+    outcome_unknown: bool,
+    unknown_since_ms: Option<i64>,
+    now_ms: i64,
+    grace_ms: i64,
+    retry_delay_ms: i64,
+) -> AfterFailure {
+    if triage(kind) == Triage::Block {
+        return AfterFailure::Block;
+    }
+    if !outcome_unknown {
+        return AfterFailure::RetryAt(now_ms.saturating_add(retry_delay_ms));
+    }
+    let since_ms = unknown_since_ms
+        .filter(|since| now_ms < since.saturating_add(grace_ms))
+        .unwrap_or(now_ms);
+    AfterFailure::LookUp {
+        since_ms,
+        next_at_ms: now_ms.saturating_add((grace_ms / GRACE_LOOKUPS).max(1)),
+    }
+}
+
+/// What follows a failed cancellation: blocked when retrying cannot help, a 409 included (the
+/// POS keeps a finalised order; a person settles it at the till), else tried again.
+pub fn after_failed_cancel(
+    kind: crate::ErrorKind,
+    now_ms: i64,
+    retry_delay_ms: i64,
+) -> AfterFailure {
+    if triage(kind) == Triage::Block || kind == crate::ErrorKind::Conflict {
+        AfterFailure::Block
+    } else {
+        AfterFailure::RetryAt(now_ms.saturating_add(retry_delay_ms))
+    }
+}
+
+/// Until when an order whose POST had an unknown outcome at `unknown_since_ms` may not be
+/// posted again (only looked up); `None` once that window has passed, or when there is none.
+pub fn no_post_until(unknown_since_ms: Option<i64>, now_ms: i64, grace_ms: i64) -> Option<i64> {
+    unknown_since_ms
+        .map(|since| since.saturating_add(grace_ms))
+        .filter(|until| now_ms < *until)
+}
+
+/// The order under a reference that still counts: the first one the POS has not cancelled.
+pub fn live_order(found: Vec<crate::model::PosOrder>) -> Option<crate::model::PosOrder> {
+    found.into_iter().find(|o| !o.status.is_cancelled())
 }
 
 /// What a failed delivery (a push or a cancellation) calls for.
@@ -839,40 +933,50 @@ mod tests {
     fn decides_from_the_status_and_the_outbox() {
         let map = StatusMap::default();
         assert_eq!(
-            decide(&map, "processing", OutboxState::None),
+            decide(&map, "processing", OrderStanding::None),
             OrderAction::Enqueue
         );
         assert_eq!(
-            decide(&map, "completed", OutboxState::Pushed),
+            decide(&map, "completed", OrderStanding::Pushed),
             OrderAction::Nothing
         );
         assert_eq!(
-            decide(&map, "cancelled", OutboxState::Pushed),
+            decide(&map, "cancelled", OrderStanding::Pushed),
             OrderAction::Cancel
         );
         assert_eq!(
-            decide(&map, "cancelled", OutboxState::InFlight),
-            OrderAction::Cancel
+            decide(&map, "cancelled", OrderStanding::InFlight),
+            OrderAction::CancelWhenSent,
+            "the worker sending it cancels it once its push settles"
         );
         assert_eq!(
-            decide(&map, "refunded", OutboxState::Queued),
+            decide(&map, "cancelled", OrderStanding::Abandoned),
+            OrderAction::Cancel,
+            "nobody is sending it any more, and it may be in the POS"
+        );
+        assert_eq!(
+            decide(&map, "processing", OrderStanding::Abandoned),
+            OrderAction::Nothing
+        );
+        assert_eq!(
+            decide(&map, "refunded", OrderStanding::Queued),
             OrderAction::Withdraw
         );
         assert_eq!(
-            decide(&map, "cancelled", OutboxState::Failed),
+            decide(&map, "cancelled", OrderStanding::Failed),
             OrderAction::Cancel,
             "a failed push may be in the POS"
         );
         assert_eq!(
-            decide(&map, "cancelled", OutboxState::None),
+            decide(&map, "cancelled", OrderStanding::None),
             OrderAction::Nothing
         );
         assert_eq!(
-            decide(&map, "on-hold", OutboxState::None),
+            decide(&map, "on-hold", OrderStanding::None),
             OrderAction::Nothing
         );
         assert_eq!(
-            decide(&map, "processing", OutboxState::Cancelled),
+            decide(&map, "processing", OrderStanding::Cancelled),
             OrderAction::Nothing
         );
     }
@@ -1070,5 +1174,106 @@ mod tests {
         let json = serde_json::to_value(&plan).unwrap();
         assert_eq!(json["outcome"], "blocked");
         assert_eq!(json["reasons"][0]["reason"], "empty_order");
+    }
+
+    #[test]
+    fn a_key_problem_blocks_a_push_and_a_server_error_is_retried_after_the_delay() {
+        use crate::ErrorKind as K;
+        assert_eq!(
+            after_failed_push(K::InvalidToken, false, None, 1_000, 120_000, 60_000),
+            AfterFailure::Block
+        );
+        assert_eq!(
+            after_failed_push(K::Server, false, None, 1_000, 120_000, 60_000),
+            AfterFailure::RetryAt(61_000)
+        );
+        // Blocked even when the outcome is unknown: a key problem needs a person first.
+        assert_eq!(
+            after_failed_push(K::OrderModuleMissing, true, None, 1_000, 120_000, 60_000),
+            AfterFailure::Block
+        );
+    }
+
+    #[test]
+    fn an_unknown_outcome_opens_a_grace_window_looked_up_in_four_steps() {
+        use crate::ErrorKind as K;
+        assert_eq!(
+            after_failed_push(K::Timeout, true, None, 1_000, 120_000, 60_000),
+            AfterFailure::LookUp {
+                since_ms: 1_000,
+                next_at_ms: 31_000
+            }
+        );
+        // A later failure inside the window keeps the window's start...
+        assert_eq!(
+            after_failed_push(K::Timeout, true, Some(1_000), 91_000, 120_000, 60_000),
+            AfterFailure::LookUp {
+                since_ms: 1_000,
+                next_at_ms: 121_000
+            }
+        );
+        // ...and one after it opens a new window.
+        assert_eq!(
+            after_failed_push(K::Network, true, Some(1_000), 200_000, 120_000, 60_000),
+            AfterFailure::LookUp {
+                since_ms: 200_000,
+                next_at_ms: 230_000
+            }
+        );
+        // A window of 0 still schedules the next look-up in the future.
+        assert_eq!(
+            after_failed_push(K::Server, true, None, 5, 0, 60_000),
+            AfterFailure::LookUp {
+                since_ms: 5,
+                next_at_ms: 6
+            }
+        );
+    }
+
+    #[test]
+    fn no_post_goes_again_inside_the_grace_window() {
+        assert_eq!(no_post_until(None, 5_000, 120_000), None);
+        assert_eq!(no_post_until(Some(1_000), 5_000, 120_000), Some(121_000));
+        assert_eq!(no_post_until(Some(1_000), 121_000, 120_000), None);
+        assert_eq!(no_post_until(Some(i64::MAX), 0, 120_000), Some(i64::MAX));
+    }
+
+    #[test]
+    fn a_refused_cancellation_blocks_and_an_unreachable_pos_is_retried() {
+        use crate::ErrorKind as K;
+        assert_eq!(
+            after_failed_cancel(K::Conflict, 0, 60_000),
+            AfterFailure::Block
+        );
+        assert_eq!(
+            after_failed_cancel(K::PermissionDenied, 0, 60_000),
+            AfterFailure::Block
+        );
+        assert_eq!(
+            after_failed_cancel(K::Timeout, 10, 60_000),
+            AfterFailure::RetryAt(60_010)
+        );
+    }
+
+    #[test]
+    fn the_live_order_under_a_reference_is_the_first_not_cancelled() {
+        use crate::model::{PosOrder, PosOrderId, PosOrderStatus};
+        let order = |id: &str, status: PosOrderStatus| PosOrder {
+            id: PosOrderId::parse(id).unwrap(),
+            external_reference: Some("WEB-1".into()),
+            status,
+            fiscal_status: None,
+            total: None,
+        };
+        assert_eq!(live_order(Vec::new()), None);
+        assert_eq!(
+            live_order(vec![order("1", PosOrderStatus::Cancelled)]),
+            None
+        );
+        let live = live_order(vec![
+            order("1", PosOrderStatus::Cancelled),
+            order("2", PosOrderStatus::Other("pending".into())),
+        ]);
+        assert_eq!(live.map(|o| o.id.to_string()), Some("2".to_owned()));
     }
 }

@@ -8,7 +8,7 @@
 //! types) take plain Shopcaisse items and packs, variable products take items with declinations,
 //! variations take declinations.
 
-use super::keys::{barcode_key, name_key, name_tokens, reference_key};
+use crate::model::keys::{barcode_key, name_key, name_tokens, reference_key};
 use crate::model::{Attribute, ItemId};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};

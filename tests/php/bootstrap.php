@@ -9,6 +9,7 @@ declare(strict_types=1);
 require_once __DIR__ . '/../../php-shim/bootstrap.php';
 require_once __DIR__ . '/support/EngineTestCase.php';
 require_once __DIR__ . '/support/Sandbox.php';
+require_once __DIR__ . '/support/Shape.php';
 
 $expected = getenv('SCS_BACKEND') ?: '';
 $result = \ShopcaisseSync\Shim\Loader::load(getenv('SCS_FFI_LIB') ?: null);
