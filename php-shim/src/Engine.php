@@ -179,6 +179,18 @@ final class Engine
         return $this->call('purgeLogs', []);
     }
 
+    /** What the state holds of the buyer with this e-mail (WordPress's personal data export). */
+    public function personalData(string $email): array
+    {
+        return $this->call('personalData', ['email' => $email]);
+    }
+
+    /** Erases the buyer with this e-mail; orders still on their way are blanked once delivered. */
+    public function erasePersonalData(string $email): array
+    {
+        return $this->call('erasePersonalData', ['email' => $email]);
+    }
+
     /** Reads the store's stock and plans the writes for linked products (force: apply a held-back mass drop). */
     public function planStock(bool $force): array
     {

@@ -183,6 +183,26 @@ final class Engine
     public function purgeLogs(): array {}
 
     /**
+     * What the state holds of the buyer with this e-mail, for WordPress's personal data export:
+     * their orders' details in the outbox, the customer keys remembered for them, the log rows
+     * quoting them (newest 1000).
+     *
+     * @return array{orders:list<array{wc_order_id:int,external_reference:string,state:string,customer_details:mixed,
+     *               note:?string,erase_requested:bool}>,customer_keys:list<string>,
+     *               log_rows:list<array{id:int,at_ms:int,message:string}>}
+     */
+    public function personalData(string $email): array {}
+
+    /**
+     * Erases the buyer with this e-mail: delivered or cancelled orders blanked now, the others
+     * once delivered (their reference, state and POS id stay: exactly-once holds), their customer
+     * keys forgotten, their e-mail, phone and name replaced by "[erased]" in log rows.
+     *
+     * @return array{orders_anonymised:int,orders_pending:int,customer_keys_removed:int,log_rows_redacted:int}
+     */
+    public function erasePersonalData(string $email): array {}
+
+    /**
      * Reads the store's stock and plans the writes for linked products (force: apply a held-back mass drop).
      * Units of web orders the POS has not absorbed yet are subtracted: `reserved_in_flight` lists them per
      * stock item, `in_flight` the orders still counted and those released by this run (with the reason).

@@ -15,6 +15,7 @@ mod jobs;
 mod links;
 mod logs;
 mod orders;
+mod privacy;
 mod products;
 mod settings;
 mod stock;
@@ -91,6 +92,8 @@ const DISPATCH: &[(&str, Handler)] = &[
     ("queryLogs", |e, a| e.query_logs(a)),
     ("exportLogs", |e, a| e.export_logs(a)),
     ("purgeLogs", |e, _| e.purge_logs()),
+    ("personalData", |e, a| e.personal_data(a)),
+    ("erasePersonalData", |e, a| e.erase_personal_data(a)),
     ("startJob", |e, a| e.start_job(a)),
     ("finishJob", |e, a| e.finish_job(a)),
     ("jobHealth", |e, _| e.job_health()),

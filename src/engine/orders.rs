@@ -83,6 +83,7 @@ impl Engine {
             }
             OrderAction::Nothing => row,
         };
+        self.blank_erased_orders()?;
         Ok(json!({ "action": action, "order": row.map(|r| row_json(&r)) }))
     }
 
@@ -105,6 +106,7 @@ impl Engine {
             .into_iter()
             .map(|row| self.deliver(row, &owner))
             .collect();
+        self.blank_erased_orders()?;
         let count = |state: &str| deliveries.iter().filter(|d| d.state == state).count();
         Ok(json!({
             "run_id": owner,
@@ -145,6 +147,7 @@ impl Engine {
         if let Some(row) = claimed {
             self.deliver(row, &owner);
         }
+        self.blank_erased_orders()?;
         let row = state.outbox().get(order.wc_order_id)?;
         Ok(json!({ "order": row.map(|r| row_json(&r)) }))
     }

@@ -216,6 +216,16 @@ impl PhpEngine {
         self.call("purgeLogs", json!({}))
     }
 
+    /// What the state holds of the buyer with this e-mail (WordPress's personal data export).
+    pub fn personal_data(&mut self, email: String) -> PhpResult<Zval> {
+        self.call("personalData", json!({ "email": email }))
+    }
+
+    /// Erases the buyer with this e-mail; orders still on their way are blanked once delivered.
+    pub fn erase_personal_data(&mut self, email: String) -> PhpResult<Zval> {
+        self.call("erasePersonalData", json!({ "email": email }))
+    }
+
     /// Reads the store's stock and plans the writes for linked products (force: apply a held-back mass drop).
     pub fn plan_stock(&mut self, force: bool) -> PhpResult<Zval> {
         self.call("planStock", json!({ "force": force }))

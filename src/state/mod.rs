@@ -29,6 +29,7 @@ pub mod leases;
 pub mod links;
 pub mod logs;
 pub mod outbox;
+pub mod privacy;
 pub mod runs;
 mod schema;
 pub mod stock_ledger;
@@ -189,6 +190,11 @@ impl State {
     /// Known Shopcaisse customers by WooCommerce email or phone.
     pub fn customers(&self) -> Customers<'_> {
         Customers::new(self)
+    }
+
+    /// One buyer's personal data, for WordPress's privacy tools.
+    pub fn personal_data(&self) -> privacy::PersonalData<'_> {
+        privacy::PersonalData::new(self)
     }
 
     /// The structured log.

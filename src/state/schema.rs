@@ -191,6 +191,11 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE outbox ADD COLUMN outcome_unknown_since INTEGER;
     "#,
+    // 8: a buyer's erasure asked while their order was on its way: its payload is blanked once
+    // the order is delivered or cancelled (`state::privacy`).
+    r#"
+    ALTER TABLE outbox ADD COLUMN erase_requested INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 /// The schema version this code writes: the number of migration steps.

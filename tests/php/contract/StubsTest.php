@@ -158,6 +158,8 @@ final class StubsTest extends EngineTestCase
         $answers['finishJob'] = $engine->finishJob('stock', $started['run_id'], 'completed', ['writes' => 0]);
         $answers['jobHealth'] = $engine->jobHealth();
         $answers['roundTripForTest'] = $engine->roundTripForTest(['a' => 1]);
+        $answers['personalData'] = $engine->personalData('paul@example.org');
+        $answers['erasePersonalData'] = $engine->erasePersonalData('paul@example.org');
         $answers['purgeLogs'] = $engine->purgeLogs();
 
         $problems = [];

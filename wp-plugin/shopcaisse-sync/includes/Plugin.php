@@ -76,6 +76,7 @@ final class Plugin
         (new CronController($this->jobs))->register();
         $this->schedule->register();
         (new Alerts\AlertMailer($this->engines))->register();
+        (new Privacy\PrivacyTools($this->engines))->register();
         Commands::register($this->jobs, $this->engines, $this->orders);
         add_action('update_option_' . Settings\Options::OPTION, fn () => $this->engines->reset());
         // Their hooks fire only on admin screens and admin-ajax.php; registering them everywhere

@@ -24,7 +24,7 @@ final class LogsTab implements Tab
 
     /** The operations the core logs, for the filter. */
     public const OPERATIONS = ['order_queue', 'order_push', 'order_cancel', 'stock_sync', 'catalog_refresh',
-        'matching', 'import', 'link', 'unlink', 'job', 'api_trace'];
+        'matching', 'import', 'link', 'unlink', 'job', 'api_trace', 'privacy'];
 
     public const LEVELS = ['debug', 'info', 'warning', 'error'];
 
