@@ -81,7 +81,7 @@ function orderButtonTest(storage, label) {
 
       // The orders list: the Shopcaisse column says the order is in the POS, with its id.
       await page.goto(LIST_URL[storage], { waitUntil: 'domcontentloaded' });
-      const cell = `tr:has(a[href*="${storage === 'hpos' ? `id=${order.id}` : `post=${order.id}`}"]) td.column-shopcaisse_sync`;
+      const cell = `tr#${storage === 'hpos' ? 'order' : 'post'}-${order.id} td.column-shopcaisse_sync`;
       await page.waitForSelector(cell);
       assert(await page.$(`${cell} .scs-pos-state-pushed`), 'the list marks the order as in the POS');
       assert((await page.textContent(cell)).includes(posId), 'the list shows the POS id');

@@ -20,8 +20,10 @@ if (!class_exists('WP_List_Table')) {
 final class PosProductsTable extends \WP_List_Table
 {
     public const PER_PAGE = 20;
-    /** The merchant's rows per page (Screen Options), a user option: a bulk import of a few
-     *  hundred items selects them on one page. At most the core's largest page. */
+    /**
+     * The rows per page the merchant chose (Screen Options), a user option: a bulk import of a
+     * few hundred items selects them on one page. At most the core's largest page.
+     */
     public const PER_PAGE_OPTION = 'shopcaisse_sync_items_per_page';
     public const MAX_PER_PAGE = 500;
     public const KINDS = ['simple', 'with_declinations', 'variation', 'pack', 'weighed'];
