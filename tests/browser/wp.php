@@ -27,6 +27,8 @@
  *   outbox                the core's outbox: its counts by state and its rows
  *   cron-url JOB          the cron URL of a job, with its token
  *   cod                   cash on delivery enabled, virtual orders included
+ *   as-lock               when Action Scheduler may next start its async runner by itself (its
+ *                         once-a-minute lock), as a Unix time; null when it may now
  *   log-rows JSON         the core's queryLogs(JSON): total and rows
  */
 
@@ -217,6 +219,10 @@ switch ($command) {
     case 'cod':
         update_option('woocommerce_cod_settings', ['enabled' => 'yes', 'title' => 'Paiement à la livraison', 'enable_for_methods' => [], 'enable_for_virtual' => 'yes']);
         answer(['cod' => true]);
+
+    case 'as-lock':
+        $until = \ActionScheduler::lock()->get_expiration('async-request-runner');
+        answer(['until' => $until && $until > time() ? (int) $until : null, 'now' => time()]);
 
     case 'log-rows':
         $logs = engine()->queryLogs(json_decode($args[0] ?? '{}', true) ?: []);

@@ -151,7 +151,7 @@ final class PosProductsTable extends \WP_List_Table
         $edit = get_edit_post_link((int) $item['wc_id']) ?: '';
         return '<span class="scs-mark scs-yes" aria-hidden="true">✓</span> '
             . sprintf('<a href="%s">#%d</a>', esc_url($edit), (int) $item['wc_id'])
-            . ' <span class="scs-method">' . esc_html((string) $item['link_method']) . '</span>';
+            . ' <span class="scs-method">' . esc_html(ImportPreviewText::linkMethod((string) $item['link_method'])) . '</span>';
     }
 
     protected function column_matching($item): string
