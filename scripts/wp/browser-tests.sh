@@ -70,6 +70,8 @@ fi
 db_start
 
 port=$(site_free_port)
+# The site's switches for the tests (order storage, background runner): tests/browser/mu-plugins.
+SITE_MU_PLUGIN_DIR=$PWD/tests/browser/mu-plugins
 echo "== Browser tests: installing the site on http://127.0.0.1:$port"
 site_install "$port"
 

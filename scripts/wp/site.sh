@@ -13,6 +13,8 @@
 #   site_eval CODE       runs PHP code after wp-load.php (as no user)
 #
 # The site's debug log is $SITE_DEBUG_LOG; the server's own output is $SITE_SERVER_LOG.
+# SITE_MU_PLUGIN_DIR, when set before site_install, is the site's must-use plugins folder (the
+# browser tests' switches); otherwise WordPress's own wp-content/mu-plugins.
 
 SITE_DB=${SITE_DB:-scs_site}
 SITE_TITLE=${SITE_TITLE:-Atelier des Mûriers}
@@ -72,6 +74,7 @@ define('FS_METHOD', 'direct');
 define('WP_HTTP_BLOCK_EXTERNAL', true);
 define('AUTOMATIC_UPDATER_DISABLED', true);
 define('WP_AUTO_UPDATE_CORE', false);
+${SITE_MU_PLUGIN_DIR:+define('WPMU_PLUGIN_DIR', '$SITE_MU_PLUGIN_DIR');}
 
 if (!defined('ABSPATH')) {
     define('ABSPATH', __DIR__ . '/');
@@ -144,6 +147,11 @@ PHP
     update_option("woocommerce_currency", "EUR");
     delete_transient("_wc_activation_redirect");
     update_option("admin_email_lifespan", time() + YEAR_IN_SECONDS);
+    // Pretty permalinks, as a shop has them: WooCommerce takes /wp-json/ for the REST API (the
+    // Store API honours the Cart-Token of a shopper only there), and php -S sends unknown paths
+    // to index.php.
+    update_option("permalink_structure", "/%postname%/");
+    flush_rewrite_rules(false);
     $user = get_user_by("login", getenv("SITE_ADMIN_USER"));
     update_user_meta($user->ID, "show_welcome_panel", 0);
     update_user_meta($user->ID, "dismissed_wp_pointers", "theme_editor_notice,plugin_editor_notice");

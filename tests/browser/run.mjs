@@ -7,7 +7,14 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { AssertionError, config, LogWatch, SETTINGS_URL, watchConsole, wp } from './lib.mjs';
-import { TESTS } from './tests.mjs';
+import { HTTP_TESTS } from './http.mjs';
+import { ORDER_TESTS } from './orders.mjs';
+import { PRODUCT_TESTS } from './products.mjs';
+import { TESTS as SETTINGS_TESTS } from './tests.mjs';
+
+// The settings screens first (they start from the defaults), then the product tabs, the orders,
+// and the orders over plain HTTP. A test marked `once` checks no screen text: it runs in the first language only.
+const TESTS = [...SETTINGS_TESTS, ...PRODUCT_TESTS, ...ORDER_TESTS, ...HTTP_TESTS];
 
 const require = createRequire(path.join(config.nodeModules, 'noop.js'));
 const { chromium } = require('playwright-core');
@@ -96,7 +103,8 @@ async function runTest(context, lang, test) {
     await Promise.race([
       test.run({ page, context, lang, note: (text) => notes.push(`note: ${text}`) }),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${TEST_TIMEOUT_MS / 1000} s`)), TEST_TIMEOUT_MS);
+        const limit = test.timeoutMs ?? TEST_TIMEOUT_MS;
+        timer = setTimeout(() => reject(new Error(`timed out after ${limit / 1000} s`)), limit);
       }),
     ]);
   } catch (error) {
@@ -144,7 +152,7 @@ try {
     const context = await newContext({ storageState: storageFile });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(SETTINGS_URL).origin });
     for (const test of TESTS) {
-      if (config.only && !test.name.includes(config.only)) {
+      if ((config.only && !config.only.split('|').some((part) => test.name.includes(part))) || (test.once && lang !== config.languages[0])) {
         continue;
       }
       await runTest(context, lang, test);

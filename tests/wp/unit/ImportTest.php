@@ -129,6 +129,32 @@ final class ImportTest extends PluginTestCase
         $this->assertSame($count, (int) wp_count_posts('product')->publish);
     }
 
+    public function test_a_variable_product_whose_variation_woocommerce_refuses_is_not_left_half_made(): void
+    {
+        $this->configureForSandbox();
+        $engine = $this->engine();
+        // Another product of the shop holds the GTIN of the T-shirt's M declination.
+        $holder = new \WC_Product_Simple();
+        $holder->set_name('Ancien T-shirt');
+        $holder->set_sku('OLD-TSH-M');
+        $holder->set_global_unique_id('3760000001011');
+        $holder->save();
+
+        $summary = Importer::make(false)->import($engine, [self::SHIRT]);
+        $this->assertSame(0, $summary['created'], wp_json_encode($summary));
+        $this->assertSame([self::SHIRT], array_column($summary['failed'], 'item'));
+        $this->assertSame(0, wc_get_product_id_by_sku('TEX-TSH'), 'no parent left behind');
+        $this->assertSame(0, wc_get_product_id_by_sku('TEX-TSH-S'), 'no variation left behind');
+        $this->assertSame(0, $engine->searchCatalog(['linked' => true, 'top_level_only' => false])['total']);
+
+        // Once the GTIN is free again, the same import goes through: nothing holds its SKU.
+        $holder->set_global_unique_id('');
+        $holder->save();
+        $again = Importer::make(false)->import($engine, [self::SHIRT]);
+        $this->assertSame(1, $again['created'], wp_json_encode($again));
+        $this->assertSame(4, $again['variations']);
+    }
+
     public function test_images_are_sideloaded_once_shared_by_content_and_replaced_when_they_change(): void
     {
         $server = ImageServer::get();

@@ -98,6 +98,7 @@ final class Plugin
         $bulk->register();
         (new Admin\ProductsAjax($this->engines, $bulk))->register();
         (new Admin\ProductsAssets(plugin_dir_url(SHOPCAISSE_SYNC_FILE) . 'assets/'))->register();
+        Admin\PosProductsTable::registerScreenOption();
         add_action('admin_post_' . Admin\ShopProductsTab::EXPORT_ACTION, fn () => (new Admin\ShopProductsTab($this->engines))->export());
     }
 

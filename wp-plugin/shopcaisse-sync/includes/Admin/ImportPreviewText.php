@@ -58,6 +58,20 @@ final class ImportPreviewText
         return sprintf(__('Create the product “%1$s” (%2$s) at %3$s, stock %4$s.', 'shopcaisse-sync'), $spec['name'], (string) $spec['sku'], $price, (string) ($spec['stock'] ?? '0'));
     }
 
+    /** How a link was made, in words (the core's method names otherwise reach the screens). */
+    public static function linkMethod(string $method): string
+    {
+        return match ($method) {
+            'reference' => __('reference', 'shopcaisse-sync'),
+            'barcode' => __('barcode', 'shopcaisse-sync'),
+            'attributes' => __('attribute values', 'shopcaisse-sync'),
+            'manual' => __('by hand', 'shopcaisse-sync'),
+            'imported' => __('imported', 'shopcaisse-sync'),
+            'forced' => __('forced', 'shopcaisse-sync'),
+            default => $method,
+        };
+    }
+
     public static function reason(string $reason): string
     {
         return match ($reason) {
@@ -93,7 +107,7 @@ final class ImportPreviewText
         $lines = [];
         foreach (array_slice($plan['links'] ?? [], 0, self::MAX_LINES) as $link) {
             /* translators: 1: a Shopcaisse item's name, 2: a WooCommerce product id, 3: by reference, barcode… */
-            $lines[] = sprintf(__('Link “%1$s” to product #%2$d (by %3$s).', 'shopcaisse-sync'), $nameOf((string) $link['item']), (int) $link['wc_id'], (string) $link['by']);
+            $lines[] = sprintf(__('Link “%1$s” to product #%2$d (by %3$s).', 'shopcaisse-sync'), $nameOf((string) $link['item']), (int) $link['wc_id'], self::linkMethod((string) $link['by']));
         }
         $more = count($plan['links'] ?? []) - self::MAX_LINES;
         if ($more > 0) {

@@ -21,6 +21,12 @@ if (!class_exists('WP_List_Table')) {
 final class PosProductsTable extends \WP_List_Table
 {
     public const PER_PAGE = 20;
+    /**
+     * The rows per page the merchant chose (Screen Options), a user option: a bulk import of a
+     * few hundred items selects them on one page. At most the core's largest page.
+     */
+    public const PER_PAGE_OPTION = 'shopcaisse_sync_items_per_page';
+    public const MAX_PER_PAGE = 500;
     public const KINDS = ['simple', 'with_declinations', 'variation', 'pack', 'weighed'];
 
     /** @var array<string,list<array>> item id => suggestions */
@@ -29,6 +35,17 @@ final class PosProductsTable extends \WP_List_Table
     public function __construct(private readonly \ShopcaisseSync\Engine $engine)
     {
         parent::__construct(['singular' => 'item', 'plural' => 'items', 'ajax' => false, 'screen' => 'settings_page_' . SettingsPage::SLUG]);
+    }
+
+    /** Screen Options on the tab: how many rows a page shows, saved per user. */
+    public static function registerScreenOption(): void
+    {
+        add_filter('set_screen_option_' . self::PER_PAGE_OPTION, static fn ($keep, $option, $value) => min(self::MAX_PER_PAGE, max(1, (int) $value)), 10, 3);
+        add_action('load-settings_page_' . SettingsPage::SLUG, static function (): void {
+            if ((isset($_GET['tab']) ? sanitize_key(wp_unslash($_GET['tab'])) : '') === 'pos-products') {
+                add_screen_option('per_page', ['label' => __('Items per page', 'shopcaisse-sync'), 'default' => self::PER_PAGE, 'option' => self::PER_PAGE_OPTION]);
+            }
+        });
     }
 
     /** @return array{text:string,linked:string,kind:string} the filters of the request */
@@ -66,7 +83,8 @@ final class PosProductsTable extends \WP_List_Table
     public function prepare_items(): void
     {
         $filters = self::filters();
-        $query = ['page' => $this->get_pagenum(), 'per_page' => self::PER_PAGE, 'top_level_only' => $filters['kind'] !== 'variation'];
+        $perPage = min(self::MAX_PER_PAGE, $this->get_items_per_page(self::PER_PAGE_OPTION, self::PER_PAGE));
+        $query = ['page' => $this->get_pagenum(), 'per_page' => $perPage, 'top_level_only' => $filters['kind'] !== 'variation'];
         if ($filters['text'] !== '') {
             $query['text'] = $filters['text'];
         }
@@ -79,7 +97,7 @@ final class PosProductsTable extends \WP_List_Table
         $page = $this->engine->searchCatalog($query);
         $this->items = $page['rows'];
         $this->_column_headers = [$this->get_columns(), [], []];
-        $this->set_pagination_args(['total_items' => (int) $page['total'], 'per_page' => self::PER_PAGE]);
+        $this->set_pagination_args(['total_items' => (int) $page['total'], 'per_page' => $perPage]);
         $unlinked = array_column(array_filter($this->items, static fn ($row) => !$row['linked']), 'id');
         if ($unlinked !== []) {
             $this->suggestions = $this->engine->suggestProducts($unlinked, ShopSnapshot::products(true), 3)['suggestions'] ?? [];
@@ -142,7 +160,7 @@ final class PosProductsTable extends \WP_List_Table
         $edit = get_edit_post_link((int) $item['wc_id']) ?: '';
         return '<span class="scs-mark scs-yes" aria-hidden="true">✓</span> '
             . sprintf('<a href="%s">#%d</a>', esc_url($edit), (int) $item['wc_id'])
-            . ' <span class="scs-method">' . esc_html((string) $item['link_method']) . '</span>';
+            . ' <span class="scs-method">' . esc_html(ImportPreviewText::linkMethod((string) $item['link_method'])) . '</span>';
     }
 
     protected function column_matching($item): string

@@ -136,6 +136,9 @@ final class ProductsAjax
         if ($progress === null) {
             wp_send_json_error(['message' => __('This import is no longer known.', 'shopcaisse-sync')], 404);
         }
+        if ($progress['state'] === 'queued') {
+            BulkImport::kick(); // not started yet: the runner may never have been asked
+        }
         wp_send_json_success($progress);
     }
 

@@ -73,7 +73,7 @@ final class VariationsTab implements Tab
             echo '<tr><td>', esc_html($declination['name']), '</td><td>', esc_html((string) ($declination['reference'] ?? '')), '</td><td>';
             if ($declination['linked']) {
                 $variation = $variations[(int) $declination['wc_id']] ?? null;
-                echo esc_html(self::label($variation, (int) $declination['wc_id'])), ' <span class="scs-method">', esc_html((string) $declination['link_method']), '</span></td><td>';
+                echo esc_html(self::label($variation, (int) $declination['wc_id'])), ' <span class="scs-method">', esc_html(ImportPreviewText::linkMethod((string) $declination['link_method'])), '</span></td><td>';
                 printf('<button type="button" class="button-link scs-unlink" data-item="%s">%s</button>', $item, esc_html__('Undo', 'shopcaisse-sync'));
             } else {
                 echo '<select class="scs-variation-choice" data-item="', $item, '"><option value="">', esc_html__('— Choose —', 'shopcaisse-sync'), '</option>';

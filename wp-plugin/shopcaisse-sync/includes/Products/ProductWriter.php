@@ -53,7 +53,15 @@ final class ProductWriter
         $product->save();
         $created = ['item_id' => (string) $spec['item'], 'wc_id' => $product->get_id(), 'variations' => [], 'images_failed' => []];
         if ($variable) {
-            $created['variations'] = $this->variations($product, $spec['variations'] ?? [], $created['images_failed']);
+            try {
+                $created['variations'] = $this->variations($product, $spec['variations'] ?? [], $created['images_failed']);
+            } catch (\Throwable $e) {
+                // A variation refused (its GTIN or SKU taken): the product goes with the variations
+                // made so far. Half a product left unlinked in the shop would take the item's SKU,
+                // and the item could never be imported again.
+                self::discard($product->get_id());
+                throw $e;
+            }
             \WC_Product_Variable::sync($product->get_id());
         }
         if ($this->withImages && !empty($spec['images'])) {
@@ -118,6 +126,15 @@ final class ProductWriter
             $created[] = ['item_id' => (string) $spec['item'], 'wc_id' => $variation->get_id()];
         }
         return $created;
+    }
+
+    /** Deletes a product just created, its variations included (read again: they are its children now). */
+    private static function discard(int $id): void
+    {
+        $product = wc_get_product($id);
+        if ($product) {
+            $product->delete(true);
+        }
     }
 
     private static function identify(\WC_Product $product, array $spec): void
