@@ -101,8 +101,9 @@ demo-core: build build-sandbox ## Load the library both ways in php-cli, then wa
 sandbox: build-sandbox ## Start the Shopcaisse sandbox on 127.0.0.1:8765 with the demo catalog
 	$(SANDBOX_BIN) --port 8765 --fixture fixtures/demo-catalog.json
 
-bench: build-sandbox ## Benchmarks: catalog fetch, sync planning, state, engine product methods; figures are recorded in docs/benchmarks.md
+bench: build-sandbox ## Benchmarks: catalog fetch (loopback, then 40 ms per request: one page at a time against several), sync planning, state, engine product methods; figures are recorded in docs/benchmarks.md
 	CARGO_TARGET_DIR=target/sandbox $(CARGO) run --release --locked --no-default-features --features sandbox --example bench_catalog
+	CARGO_TARGET_DIR=target/sandbox $(CARGO) run --release --locked --no-default-features --features sandbox --example bench_latency
 	CARGO_TARGET_DIR=target/sandbox $(CARGO) run --release --locked --no-default-features --features sandbox --example bench_sync
 	CARGO_TARGET_DIR=target/sandbox $(CARGO) run --release --locked --no-default-features --features sandbox --example bench_state
 	CARGO_TARGET_DIR=target/sandbox $(CARGO) run --release --locked --no-default-features --features sandbox --example bench_products

@@ -26,7 +26,9 @@ fn pages_clamped_to_25_are_all_read_without_gaps_or_repeats() {
         seed: 3,
     });
     env.sandbox.set_faults(|f| f.clamp_page_size = Some(25));
-    let listing = env.client.items(&env.company).unwrap();
+    // One page at a time, so the requests can be counted (several at once: api_concurrent.rs).
+    let client = env.client_with(|c| c.concurrent_reads = 1);
+    let listing = client.items(&env.company).unwrap();
     assert_eq!(listing.items().len(), 260);
     assert!(listing.problems().is_empty(), "{:?}", listing.problems());
     let ids: HashSet<_> = listing.items().iter().map(|i| i.id.as_str()).collect();
@@ -42,7 +44,10 @@ fn pages_clamped_to_25_are_all_read_without_gaps_or_repeats() {
 fn a_short_page_announcing_a_next_one_is_never_taken_for_the_end() {
     let env = start();
     env.sandbox.set_faults(|f| f.clamp_page_size = Some(3));
-    let client = env.client_with(|c| c.page_size = 10);
+    let client = env.client_with(|c| {
+        c.page_size = 10;
+        c.concurrent_reads = 1;
+    });
     let stocks = client.stocks(&env.store).unwrap();
     assert_eq!(stocks.items().len(), 16);
     assert_eq!(env.requests("GET", "/stocks"), 6);

@@ -18,7 +18,7 @@ final class Engine
 {
     /**
      * @param array<string,mixed> $settings  base_url, token, company_id, store_id, pos_id,
-     *                                       price_list_id, page_size, connect_timeout_ms,
+     *                                       price_list_id, page_size, concurrent_reads, connect_timeout_ms,
      *                                       request_timeout_ms, debug, test_hooks…
      * @param string              $state_dir  Directory of the state file (outside the web root).
      * @throws InvalidInputException

@@ -15,7 +15,8 @@ const MAX_KEPT: usize = 4;
 
 struct Kept {
     pid: u32,
-    key: String,
+    /// The whole configuration is the key (it holds the token, in memory only).
+    config: ClientConfig,
     client: Arc<Client>,
 }
 
@@ -23,39 +24,24 @@ static KEPT: Mutex<Vec<Kept>> = Mutex::new(Vec::new());
 
 /// The process's client for this configuration, built on first use.
 pub(super) fn shared(config: ClientConfig) -> Result<Arc<Client>> {
-    let key = key_of(&config);
     let pid = std::process::id();
     let mut kept = KEPT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     // Sockets inherited through a fork are the parent's: never used by the child.
+    // (the client itself leaves them untouched when it is dropped in the child).
     kept.retain(|k| k.pid == pid);
-    if let Some(found) = kept.iter().find(|k| k.key == key) {
+    if let Some(found) = kept.iter().find(|k| k.config == config) {
         return Ok(Arc::clone(&found.client));
     }
-    let client = Arc::new(Client::new(config)?);
+    let client = Arc::new(Client::new(config.clone())?);
     if kept.len() >= MAX_KEPT {
         kept.remove(0);
     }
     kept.push(Kept {
         pid,
-        key,
+        config,
         client: Arc::clone(&client),
     });
     Ok(client)
-}
-
-/// Everything that makes two configurations behave differently. It holds the key, in memory
-/// only, and is never printed.
-fn key_of(config: &ClientConfig) -> String {
-    format!(
-        "{}\u{1}{}\u{1}{:?}\u{1}{:?}\u{1}{}\u{1}{}\u{1}{:?}",
-        config.base_url,
-        config.token.expose(),
-        config.connect_timeout,
-        config.total_timeout,
-        config.page_size,
-        config.max_attempts,
-        config.retry_budget,
-    )
 }
 
 #[cfg(test)]

@@ -178,6 +178,7 @@ impl Engine {
         config.connect_timeout = self.settings.connect_timeout;
         config.total_timeout = self.settings.request_timeout;
         config.page_size = self.settings.page_size;
+        config.concurrent_reads = self.settings.concurrent_reads;
         config.max_attempts = self.settings.max_attempts;
         config.retry_budget = self.settings.retry_budget;
         Ok(config)

@@ -4,6 +4,7 @@
 //! a raw array. Unknown keys are ignored (a newer plugin may send more); a wrong type is an
 //! `InvalidInput` error that names the key.
 
+use crate::api::defaults;
 use crate::model::{AppToken, CompanyId, PosId, PriceListId, StoreId};
 use crate::sync::{MatchMethod, OrderSettings, StatusMap, StockSettings};
 use crate::{Error, Result};
@@ -11,7 +12,7 @@ use serde_json::Value;
 use std::time::Duration;
 
 /// The production API; a setting so that a sandbox or staging host can be used.
-pub const DEFAULT_BASE_URL: &str = "https://api.shop-caisse.com/v1";
+pub const DEFAULT_BASE_URL: &str = crate::api::PRODUCTION_BASE_URL;
 
 /// The engine's configuration.
 #[derive(Debug, Clone)]
@@ -23,6 +24,8 @@ pub struct Settings {
     pub pos: Option<PosId>,
     pub price_list: Option<PriceListId>,
     pub page_size: u32,
+    /// Pages of the item, stock and price listings read at once.
+    pub concurrent_reads: u32,
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
     /// Attempts per idempotent request, the first included (1 = never retry).
@@ -74,23 +77,34 @@ impl Settings {
             store: reader.id("store_id", StoreId::parse)?,
             pos: reader.id("pos_id", PosId::parse)?,
             price_list: reader.id("price_list_id", PriceListId::parse)?,
-            page_size: reader.integer("page_size", 1, 1000)?.unwrap_or(100) as u32,
-            connect_timeout: Duration::from_millis(
-                reader
-                    .integer("connect_timeout_ms", 100, 60_000)?
-                    .unwrap_or(5_000) as u64,
-            ),
-            request_timeout: Duration::from_millis(
-                reader
-                    .integer("request_timeout_ms", 100, 300_000)?
-                    .unwrap_or(30_000) as u64,
-            ),
-            max_attempts: reader.integer("max_attempts", 1, 10)?.unwrap_or(4) as u32,
-            retry_budget: Duration::from_millis(
-                reader
-                    .integer("retry_budget_ms", 0, 600_000)?
-                    .unwrap_or(60_000) as u64,
-            ),
+            page_size: reader
+                .integer("page_size", 1, 1000)?
+                .map_or(defaults::PAGE_SIZE, |n| n as u32),
+            concurrent_reads: reader
+                .integer(
+                    "concurrent_reads",
+                    1,
+                    i64::from(defaults::MAX_CONCURRENT_READS),
+                )?
+                .map_or(defaults::CONCURRENT_READS, |n| n as u32),
+            connect_timeout: reader
+                .integer("connect_timeout_ms", 100, 60_000)?
+                .map_or(defaults::CONNECT_TIMEOUT, |ms| {
+                    Duration::from_millis(ms as u64)
+                }),
+            request_timeout: reader
+                .integer("request_timeout_ms", 100, 300_000)?
+                .map_or(defaults::TOTAL_TIMEOUT, |ms| {
+                    Duration::from_millis(ms as u64)
+                }),
+            max_attempts: reader
+                .integer("max_attempts", 1, 10)?
+                .map_or(defaults::MAX_ATTEMPTS, |n| n as u32),
+            retry_budget: reader
+                .integer("retry_budget_ms", 0, 600_000)?
+                .map_or(defaults::RETRY_BUDGET, |ms| {
+                    Duration::from_millis(ms as u64)
+                }),
             push_grace: Duration::from_millis(
                 reader
                     .integer("push_grace_ms", 1_000, 3_600_000)?
@@ -328,6 +342,8 @@ mod tests {
         let s = Settings::from_json(&json!([])).unwrap();
         assert_eq!(s.base_url, DEFAULT_BASE_URL);
         assert_eq!(s.page_size, 100);
+        assert_eq!(s.concurrent_reads, 6);
+        assert_eq!(s.connect_timeout, Duration::from_secs(5));
         assert!(s.token.is_none());
     }
 
@@ -379,6 +395,12 @@ mod tests {
     fn bad_values_name_their_key() {
         let e = Settings::from_json(&json!({"page_size": 0})).unwrap_err();
         assert!(e.message().contains("page_size"));
+        for bad in [json!(0), json!(17), json!("many")] {
+            let e = Settings::from_json(&json!({ "concurrent_reads": bad })).unwrap_err();
+            assert!(e.message().contains("concurrent_reads"), "{e}");
+        }
+        let s = Settings::from_json(&json!({"concurrent_reads": "1"})).unwrap();
+        assert_eq!(s.concurrent_reads, 1);
         let e = Settings::from_json(&json!({"store_id": "a/b"})).unwrap_err();
         assert!(e.message().contains("store_id"));
         assert!(Settings::from_json(&json!("x")).is_err());

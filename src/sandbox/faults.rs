@@ -33,6 +33,24 @@ pub struct Faults {
     pub malformed_order_total: bool,
     /// Permissions `/authentication` leaves out of the key's bundle (`"orders.write"`).
     pub missing_permissions: Vec<String>,
+    /// Every API request waits this long before it is handled, as over a real network.
+    pub latency: Option<Latency>,
+    /// API requests handled at once; one more is answered 429 (no `Retry-After`) at once,
+    /// after the latency.
+    pub max_concurrent: Option<u32>,
+    /// This share of the API requests, in percent, answered 429 (no `Retry-After`), drawn at
+    /// random (the same draws at every start).
+    pub throttle_percent: Option<u32>,
+}
+
+/// The wait before each API request is handled: `fixed_ms`, plus up to `jitter_ms` more drawn
+/// at random.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Latency {
+    pub fixed_ms: u64,
+    #[serde(default)]
+    pub jitter_ms: u64,
 }
 
 /// One page (or every page) of the paginated listings whose path contains `path` answered in
@@ -182,6 +200,9 @@ pub enum FaultAction {
     Delay { ms: u64 },
     /// The request is processed at once (committed), and the answer is written this late.
     DelayAfter { ms: u64 },
+    /// The request is processed at once, the head of the answer is written at once, and its
+    /// body trickles out in pieces over this long.
+    SlowBody { ms: u64 },
 }
 
 impl FaultAction {
@@ -193,6 +214,7 @@ impl FaultAction {
             FaultAction::ResetAfter => "reset after processing".into(),
             FaultAction::Delay { ms } => format!("delay {ms} ms"),
             FaultAction::DelayAfter { ms } => format!("delay {ms} ms after processing"),
+            FaultAction::SlowBody { ms } => format!("body over {ms} ms"),
         }
     }
 }

@@ -1,14 +1,20 @@
-//! A deliberately small HTTP/1.1 server on `std::net`: one thread per connection, keep-alive,
-//! `Content-Length` bodies. Small enough that every hostile behaviour (a reset, a stall, a lost
-//! answer) is a plain statement in `serve`.
+//! The sandbox's HTTP layer: hyper (HTTP/1.1, keep-alive) on tokio, and the plain request and
+//! response the routes work with.
+//!
+//! hyper parses and writes HTTP; what a real server would never do is done here, around it:
+//! a connection reset (SO_LINGER 0, then the connection is dropped mid-exchange) and a body
+//! trickled out slowly ([`Body::slow`]).
 
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use hyper::body::{Bytes, Frame, SizeHint};
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
 
-/// Longest request head accepted.
-const MAX_HEAD: usize = 64 * 1024;
 /// Largest request body accepted.
-const MAX_BODY: usize = 16 * 1024 * 1024;
+pub(crate) const MAX_BODY: usize = 16 * 1024 * 1024;
 
 /// A parsed request.
 #[derive(Debug, Clone)]
@@ -38,10 +44,38 @@ impl Request {
             .map(|(_, v)| v.as_str())
     }
 
-    fn wants_close(&self) -> bool {
-        self.header("connection")
-            .map(|v| v.eq_ignore_ascii_case("close"))
-            .unwrap_or(false)
+    /// The request hyper parsed, its body already read.
+    pub fn from_parts(parts: &hyper::http::request::Parts, body: Vec<u8>) -> Request {
+        let target = parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| parts.uri.path().to_owned(), |pq| pq.as_str().to_owned());
+        let (raw_path, raw_query) = target.split_once('?').unwrap_or((&target, ""));
+        let query = raw_query
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                (decode(k, true), decode(v, true))
+            })
+            .collect();
+        Request {
+            method: parts.method.as_str().to_ascii_uppercase(),
+            path: decode(raw_path, false),
+            target: target.clone(),
+            query,
+            headers: parts
+                .headers
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_owned(),
+                        String::from_utf8_lossy(v.as_bytes()).trim().to_owned(),
+                    )
+                })
+                .collect(),
+            body,
+        }
     }
 }
 
@@ -71,118 +105,99 @@ impl Response {
         self.headers.push((name.into(), value.into()));
         self
     }
-}
 
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        201 => "Created",
-        204 => "No Content",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        409 => "Conflict",
-        411 => "Length Required",
-        413 => "Payload Too Large",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        501 => "Not Implemented",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => "Status",
-    }
-}
-
-/// Why no request could be read.
-pub(crate) enum ReadError {
-    /// The peer closed (or went idle) between requests: nothing to answer.
-    Closed,
-    /// A request that cannot be served; answer with this status and close.
-    Bad(u16, &'static str),
-}
-
-impl From<io::Error> for ReadError {
-    fn from(_: io::Error) -> Self {
-        ReadError::Closed
-    }
-}
-
-/// Reads one request from a keep-alive connection.
-pub(crate) fn read_request(reader: &mut BufReader<TcpStream>) -> Result<Request, ReadError> {
-    let mut head = Vec::new();
-    loop {
-        let before = head.len();
-        let n = reader
-            .by_ref()
-            .take(MAX_HEAD as u64)
-            .read_until(b'\n', &mut head)?;
-        if n == 0 {
-            return Err(ReadError::Closed);
-        }
-        let line = &head[before..];
-        if line == b"\r\n" || line == b"\n" {
-            if before == 0 {
-                // Stray empty line between requests.
-                head.clear();
-                continue;
+    /// The hyper response, its body sent at once or trickled over `slow`.
+    pub fn into_hyper(self, slow: Option<Duration>) -> hyper::Response<Body> {
+        let body = match slow {
+            Some(over) => Body::slow(self.body, over),
+            None => Body::full(self.body),
+        };
+        let mut response = hyper::Response::new(body);
+        *response.status_mut() = hyper::StatusCode::from_u16(self.status)
+            .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+        for (name, value) in self.headers {
+            if let (Ok(name), Ok(value)) = (
+                hyper::header::HeaderName::from_bytes(name.as_bytes()),
+                hyper::header::HeaderValue::from_str(&value),
+            ) {
+                response.headers_mut().append(name, value);
             }
-            break;
         }
-        if head.len() > MAX_HEAD {
-            return Err(ReadError::Bad(431, "request head too large"));
+        response
+    }
+}
+
+/// Pieces a slow body is cut into.
+const SLOW_PIECES: usize = 10;
+
+/// A response body with a known length, sent whole or in pieces spaced out in time (the head
+/// and its `Content-Length` go first, so a client sees a slow body, not a slow server).
+pub(crate) struct Body {
+    pieces: VecDeque<Bytes>,
+    length: u64,
+    pause: Duration,
+    timer: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl Body {
+    pub fn full(bytes: Vec<u8>) -> Body {
+        Body {
+            length: bytes.len() as u64,
+            pieces: VecDeque::from([Bytes::from(bytes)]),
+            pause: Duration::ZERO,
+            timer: None,
         }
     }
-    let head = String::from_utf8_lossy(&head);
-    let mut lines = head.lines();
-    let request_line = lines.next().unwrap_or_default();
-    let mut parts = request_line.split_whitespace();
-    let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
-        return Err(ReadError::Bad(400, "bad request line"));
-    };
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    let header = |name: &str| {
-        headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.clone())
-    };
-    if header("transfer-encoding").is_some() {
-        return Err(ReadError::Bad(501, "chunked bodies are not supported"));
+
+    /// The body in [`SLOW_PIECES`] pieces, the last one sent `over` after the head.
+    pub fn slow(bytes: Vec<u8>, over: Duration) -> Body {
+        let bytes = Bytes::from(bytes);
+        let size = bytes.len().div_ceil(SLOW_PIECES).max(1);
+        let pieces: VecDeque<Bytes> = (0..bytes.len())
+            .step_by(size)
+            .map(|at| bytes.slice(at..(at + size).min(bytes.len())))
+            .collect();
+        Body {
+            length: bytes.len() as u64,
+            pause: over / pieces.len().max(1) as u32,
+            pieces,
+            timer: None,
+        }
     }
-    let length: usize = match header("content-length") {
-        Some(v) => v
-            .parse()
-            .map_err(|_| ReadError::Bad(400, "bad content-length"))?,
-        None => 0,
-    };
-    if length > MAX_BODY {
-        return Err(ReadError::Bad(413, "body too large"));
+}
+
+impl hyper::body::Body for Body {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        if self.pieces.is_empty() {
+            return Poll::Ready(None);
+        }
+        if !self.pause.is_zero() {
+            let pause = self.pause;
+            let timer = self
+                .timer
+                .get_or_insert_with(|| Box::pin(tokio::time::sleep(pause)));
+            if timer.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            self.timer = None;
+        }
+        let piece = self.pieces.pop_front().unwrap_or_default();
+        Poll::Ready(Some(Ok(Frame::data(piece))))
     }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body)?;
-    let (raw_path, raw_query) = target.split_once('?').unwrap_or((target, ""));
-    let query = raw_query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k, true), decode(v, true))
-        })
-        .collect();
-    Ok(Request {
-        method: method.to_ascii_uppercase(),
-        path: decode(raw_path, false),
-        target: target.to_owned(),
-        query,
-        headers,
-        body,
-    })
+
+    fn is_end_stream(&self) -> bool {
+        self.pieces.is_empty()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.length)
+    }
 }
 
 /// Percent-decoding; in a query a `+` is a space (so a client that forgets to encode a `+` in a
@@ -212,42 +227,11 @@ fn decode(text: &str, plus_is_space: bool) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Writes a response; `close` adds `Connection: close`.
-pub(crate) fn write_response(
-    stream: &mut TcpStream,
-    response: &Response,
-    close: bool,
-) -> io::Result<()> {
-    let mut head = format!(
-        "HTTP/1.1 {} {}\r\nContent-Length: {}\r\n",
-        response.status,
-        reason(response.status),
-        response.body.len()
-    );
-    for (k, v) in &response.headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str(if close {
-        "Connection: close\r\n\r\n"
-    } else {
-        "Connection: keep-alive\r\n\r\n"
-    });
-    let mut bytes = head.into_bytes();
-    bytes.extend_from_slice(&response.body);
-    stream.write_all(&bytes)?;
-    stream.flush()
-}
-
-/// Whether the connection must close after answering `request`.
-pub(crate) fn closes_after(request: &Request) -> bool {
-    request.wants_close()
-}
-
-/// Drops the connection with a TCP reset (SO_LINGER 0), the way a crashed proxy does.
-pub(crate) fn reset(stream: TcpStream) {
+/// Makes the next close of `fd` a TCP reset (SO_LINGER 0), the way a crashed proxy drops a
+/// connection; the caller then drops the connection.
+pub(crate) fn arm_reset(fd: std::os::fd::RawFd) {
     #[cfg(target_os = "linux")]
     {
-        use std::os::fd::AsRawFd;
         #[repr(C)]
         struct Linger {
             l_onoff: i32,
@@ -268,10 +252,11 @@ pub(crate) fn reset(stream: TcpStream) {
             l_onoff: 1,
             l_linger: 0,
         };
-        // SAFETY: a valid open socket descriptor and a correctly sized `struct linger`.
+        // SAFETY: a valid open socket descriptor (the connection is alive while its request is
+        // being handled) and a correctly sized `struct linger`.
         unsafe {
             setsockopt(
-                stream.as_raw_fd(),
+                fd,
                 SOL_SOCKET,
                 SO_LINGER,
                 &linger as *const Linger as *const std::ffi::c_void,
@@ -279,7 +264,8 @@ pub(crate) fn reset(stream: TcpStream) {
             );
         }
     }
-    drop(stream);
+    #[cfg(not(target_os = "linux"))]
+    let _ = fd;
 }
 
 #[cfg(test)]
@@ -292,5 +278,15 @@ mod tests {
         assert_eq!(decode("+33", true), " 33");
         assert_eq!(decode("%E9t%C3%A9", false), "\u{FFFD}t\u{e9}");
         assert_eq!(decode("100%", false), "100%");
+    }
+
+    #[test]
+    fn a_slow_body_keeps_every_byte_and_its_length() {
+        use hyper::body::Body as _;
+        let body = super::Body::slow(b"0123456789abcdefghij-".to_vec(), super::Duration::ZERO);
+        assert_eq!(body.size_hint().exact(), Some(21));
+        let joined: Vec<u8> = body.pieces.iter().flat_map(|p| p.to_vec()).collect();
+        assert_eq!(joined, b"0123456789abcdefghij-");
+        assert!(body.pieces.len() > 1);
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! An in-memory POS that speaks the whole contract (endpoints 1 to 19 under `/v1`, assumed
 //! shapes included) over real HTTP on loopback, and that can put on every hostile behaviour the
-//! client must survive. Tests start it in-process with [`Sandbox::start`]; the
+//! client must survive, and a network's latency and limits (see `Faults::latency`). It runs on
+//! hyper and a tokio runtime of its own (two threads). Tests start it in-process with [`Sandbox::start`]; the
 //! `shopcaisse-sandbox` binary serves it for the PHP, WordPress and browser tests and the demo.
 //! Its own routes live under `/__sandbox/`, a prefix the real API cannot have.
 
@@ -14,7 +15,8 @@ mod http;
 mod world;
 
 pub use faults::{
-    DuplicatePolicy, FaultAction, FaultRule, Faults, Malformation, PageFault, PageShape, Vanish,
+    DuplicatePolicy, FaultAction, FaultRule, Faults, Latency, Malformation, PageFault, PageShape,
+    Vanish,
 };
 pub use world::{
     Fixture, FxAttribute, FxCompany, FxComponent, FxCustomer, FxFamily, FxItem, FxPayment, FxPos,
@@ -24,11 +26,10 @@ pub use world::{
 
 use crate::model::Quantity;
 use serde::Serialize;
-use std::io::{self, BufReader};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::io;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread::JoinHandle;
 use std::time::Duration;
 use world::World;
 
@@ -127,6 +128,10 @@ fn build_world(catalog: &Catalog) -> World {
 struct Shared {
     state: Mutex<State>,
     stopping: AtomicBool,
+    /// API requests being handled now (the concurrency limit counts them).
+    in_flight: AtomicU32,
+    /// Draws for the latency jitter and the random 429s (xorshift; deterministic per start).
+    draws: AtomicU64,
 }
 
 impl Shared {
@@ -134,126 +139,251 @@ impl Shared {
         // A panic in a handler must not take the whole sandbox down with a poisoned lock.
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
+
+    /// A number in `0..bound` (0 when `bound` is 0).
+    fn draw(&self, bound: u64) -> u64 {
+        let step = |mut x: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            Some(x)
+        };
+        let before = self
+            .draws
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, step)
+            .unwrap_or(1);
+        match bound {
+            0 => 0,
+            _ => step(before).unwrap_or(1) % bound,
+        }
+    }
+}
+
+/// One API request counted as in progress until dropped.
+struct InFlight<'a>(&'a AtomicU32);
+
+impl<'a> InFlight<'a> {
+    /// Counts the request in; returns how many are in progress, this one included.
+    fn enter(counter: &'a AtomicU32) -> (InFlight<'a>, u32) {
+        let now = counter.fetch_add(1, Ordering::SeqCst) + 1;
+        (InFlight(counter), now)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Starts sandboxes.
 pub struct Sandbox;
 
 impl Sandbox {
-    /// Binds 127.0.0.1 and serves in background threads until the handle is dropped.
+    /// Binds 127.0.0.1 and serves (hyper on a two-thread tokio runtime of its own) until the
+    /// handle is dropped.
     pub fn start(config: SandboxConfig) -> io::Result<SandboxHandle> {
-        let listener = TcpListener::bind(("127.0.0.1", config.port))?;
+        let listener = std::net::TcpListener::bind(("127.0.0.1", config.port))?;
+        listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             state: Mutex::new(State::new(config.token, config.catalog)),
             stopping: AtomicBool::new(false),
+            in_flight: AtomicU32::new(0),
+            draws: AtomicU64::new(0x2545_F491_4F6C_DD1D),
         });
-        let accept_shared = Arc::clone(&shared);
-        let accept = std::thread::Builder::new()
-            .name("sandbox-accept".into())
-            .spawn(move || accept_loop(listener, accept_shared))?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("sandbox")
+            .enable_all()
+            .build()?;
+        let listener = {
+            let _entered = runtime.enter();
+            tokio::net::TcpListener::from_std(listener)?
+        };
+        runtime.spawn(accept_loop(listener, Arc::clone(&shared)));
         Ok(SandboxHandle {
             addr,
             shared,
-            accept: Some(accept),
+            runtime: Some(runtime),
         })
     }
 }
 
-fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
-    for stream in listener.incoming() {
+async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of descriptors, most likely: let some connections end first.
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
+        };
         if shared.stopping.load(Ordering::SeqCst) {
             return;
         }
-        let Ok(stream) = stream else { continue };
-        let shared = Arc::clone(&shared);
-        let _ = std::thread::Builder::new()
-            .name("sandbox-conn".into())
-            .spawn(move || serve(stream, shared));
+        tokio::spawn(connection(stream, Arc::clone(&shared)));
     }
 }
 
-/// One connection: requests one after the other (keep-alive), faults applied around the
-/// handler, the lock never held while sleeping or writing.
-fn serve(stream: TcpStream, shared: Arc<Shared>) {
+/// How a handler drops its connection with a reset.
+#[derive(Clone)]
+struct Conn {
+    fd: std::os::fd::RawFd,
+    kill: Arc<Mutex<Option<tokio::sync::oneshot::Sender<()>>>>,
+}
+
+impl Conn {
+    /// Resets the connection: SO_LINGER 0, then the connection future drops it. Never returns
+    /// (the request gets no answer).
+    async fn reset(&self) -> hyper::Response<http::Body> {
+        http::arm_reset(self.fd);
+        let kill = self.kill.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(kill) = kill {
+            let _ = kill.send(());
+        }
+        std::future::pending().await
+    }
+}
+
+/// One connection: hyper serves its requests one after the other (keep-alive) until the peer
+/// closes, or a handler resets it.
+async fn connection(stream: tokio::net::TcpStream, shared: Arc<Shared>) {
+    use std::os::fd::AsRawFd;
     let _ = stream.set_nodelay(true);
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
-    let Ok(read_half) = stream.try_clone() else {
-        return;
+    let (kill, killed) = tokio::sync::oneshot::channel::<()>();
+    let conn = Conn {
+        fd: stream.as_raw_fd(),
+        kill: Arc::new(Mutex::new(Some(kill))),
     };
-    let mut reader = BufReader::new(read_half);
-    let mut stream = stream;
-    loop {
-        let request = match http::read_request(&mut reader) {
-            Ok(r) => r,
-            Err(http::ReadError::Closed) => return,
-            Err(http::ReadError::Bad(status, message)) => {
-                let _ = http::write_response(&mut stream, &api::error(status, message), true);
-                return;
+    let service = hyper::service::service_fn(move |request| {
+        let shared = Arc::clone(&shared);
+        let conn = conn.clone();
+        async move { Ok::<_, std::convert::Infallible>(respond(request, &shared, &conn).await) }
+    });
+    let served = hyper::server::conn::http1::Builder::new()
+        .keep_alive(true)
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(30))
+        .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+    tokio::select! {
+        _ = served => {}
+        // Dropping the connection closes its socket, with a reset since SO_LINGER is 0.
+        _ = killed => {}
+    }
+}
+
+/// The whole request body, refused past [`http::MAX_BODY`].
+async fn read_body(mut body: hyper::body::Incoming) -> Result<Vec<u8>, (u16, &'static str)> {
+    use hyper::body::Body as _;
+    let mut out = Vec::new();
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+    {
+        let frame = frame.map_err(|_| (400, "the request body could not be read"))?;
+        if let Ok(data) = frame.into_data() {
+            if out.len() + data.len() > http::MAX_BODY {
+                return Err((413, "body too large"));
             }
-        };
-        if shared.stopping.load(Ordering::SeqCst) {
-            return;
+            out.extend_from_slice(&data);
         }
-        let close = http::closes_after(&request);
-        if request.path.starts_with("/__sandbox") {
-            let response = control::handle(&mut shared.lock(), &request);
-            if http::write_response(&mut stream, &response, close).is_err() || close {
-                return;
+    }
+    Ok(out)
+}
+
+/// One request: control routes at once; API requests through the network model (latency,
+/// concurrency limit, random 429s), then the faults around the handler. The lock is never held
+/// while waiting or writing.
+async fn respond(
+    request: hyper::Request<hyper::body::Incoming>,
+    shared: &Shared,
+    conn: &Conn,
+) -> hyper::Response<http::Body> {
+    let (parts, body) = request.into_parts();
+    let request = match read_body(body).await {
+        Ok(body) => http::Request::from_parts(&parts, body),
+        Err((status, message)) => return api::error(status, message).into_hyper(None),
+    };
+    if request.path.starts_with("/__sandbox") {
+        return control::handle(&mut shared.lock(), &request).into_hyper(None);
+    }
+    let log = |status: u16, fault: Option<String>| {
+        shared.lock().log.push(LogEntry {
+            method: request.method.clone(),
+            target: request.target.clone(),
+            status,
+            fault,
+        });
+    };
+    let (latency, limit, throttle) = {
+        let state = shared.lock();
+        let f = &state.faults;
+        (f.latency, f.max_concurrent, f.throttle_percent)
+    };
+    let (slot, in_progress) = InFlight::enter(&shared.in_flight);
+    let over_limit = limit.is_some_and(|max| in_progress > max);
+    if over_limit {
+        drop(slot);
+    }
+    if let Some(latency) = latency {
+        let wait = latency.fixed_ms + shared.draw(latency.jitter_ms + 1);
+        tokio::time::sleep(Duration::from_millis(wait)).await;
+    }
+    if over_limit {
+        log(429, Some("concurrency limit".into()));
+        return api::error(429, "too many requests at once").into_hyper(None);
+    }
+    if throttle.is_some_and(|percent| shared.draw(100) < u64::from(percent)) {
+        log(429, Some("throttled".into()));
+        return api::error(429, "rate limited").into_hyper(None);
+    }
+    let fault = shared.lock().faults.take(&request.method, &request.path);
+    let label = fault.as_ref().map(FaultAction::label);
+    let response = match &fault {
+        Some(FaultAction::Status {
+            status,
+            retry_after,
+        }) => {
+            let mut r = api::error(*status, "injected by the sandbox");
+            if let Some(secs) = retry_after {
+                r = r.with_header("Retry-After", secs.to_string());
             }
-            continue;
+            r
         }
-        let fault = shared.lock().faults.take(&request.method, &request.path);
-        let log = |status: u16| {
-            shared.lock().log.push(LogEntry {
-                method: request.method.clone(),
-                target: request.target.clone(),
-                status,
-                fault: fault.as_ref().map(FaultAction::label),
-            });
-        };
-        let response = match &fault {
-            Some(FaultAction::Status {
-                status,
-                retry_after,
-            }) => {
-                let mut r = api::error(*status, "injected by the sandbox");
-                if let Some(secs) = retry_after {
-                    r = r.with_header("Retry-After", secs.to_string());
-                }
-                r
-            }
-            Some(FaultAction::Reset) => {
-                log(0);
-                http::reset(stream);
-                return;
-            }
-            Some(FaultAction::Delay { ms }) => {
-                std::thread::sleep(Duration::from_millis(*ms));
-                api::handle(&mut shared.lock(), &request)
-            }
-            _ => api::handle(&mut shared.lock(), &request),
-        };
-        let response = match &fault {
-            Some(FaultAction::StatusAfter { status }) => {
-                api::error(*status, "injected by the sandbox after processing")
-            }
-            _ => response,
-        };
-        match &fault {
-            Some(FaultAction::ResetAfter) => {
-                log(0);
-                http::reset(stream);
-                return;
-            }
-            Some(FaultAction::DelayAfter { ms }) => {
-                log(response.status);
-                std::thread::sleep(Duration::from_millis(*ms));
-            }
-            _ => log(response.status),
+        Some(FaultAction::Reset) => {
+            log(0, label);
+            return conn.reset().await;
         }
-        if http::write_response(&mut stream, &response, close).is_err() || close {
-            return;
+        Some(FaultAction::Delay { ms }) => {
+            tokio::time::sleep(Duration::from_millis(*ms)).await;
+            api::handle(&mut shared.lock(), &request)
+        }
+        _ => api::handle(&mut shared.lock(), &request),
+    };
+    let response = match &fault {
+        Some(FaultAction::StatusAfter { status }) => {
+            api::error(*status, "injected by the sandbox after processing")
+        }
+        _ => response,
+    };
+    match &fault {
+        Some(FaultAction::ResetAfter) => {
+            log(0, label);
+            conn.reset().await
+        }
+        Some(FaultAction::DelayAfter { ms }) => {
+            log(response.status, label);
+            tokio::time::sleep(Duration::from_millis(*ms)).await;
+            response.into_hyper(None)
+        }
+        Some(FaultAction::SlowBody { ms }) => {
+            log(response.status, label);
+            response.into_hyper(Some(Duration::from_millis(*ms)))
+        }
+        _ => {
+            log(response.status, label);
+            response.into_hyper(None)
         }
     }
 }
@@ -275,7 +405,7 @@ pub struct SandboxIds {
 pub struct SandboxHandle {
     addr: SocketAddr,
     shared: Arc<Shared>,
-    accept: Option<JoinHandle<()>>,
+    runtime: Option<tokio::runtime::Runtime>,
 }
 
 impl SandboxHandle {
@@ -455,17 +585,15 @@ impl SandboxHandle {
         (response.status, value)
     }
 
-    /// Stops accepting connections and waits for the accept thread.
+    /// Stops serving: the listener and every connection are closed.
     pub fn shutdown(mut self) {
         self.stop();
     }
 
     fn stop(&mut self) {
         self.shared.stopping.store(true, Ordering::SeqCst);
-        // Wake the blocking accept.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-        if let Some(accept) = self.accept.take() {
-            let _ = accept.join();
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_timeout(Duration::from_secs(1));
         }
     }
 }
