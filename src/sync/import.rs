@@ -176,6 +176,15 @@ pub enum SkipReason {
     DuplicateReference {
         reference: String,
     },
+    /// A WooCommerce product already uses this barcode as its GTIN (WooCommerce refuses a
+    /// second one).
+    BarcodeTaken {
+        wc_id: i64,
+    },
+    /// Another item of the same import has the same barcode.
+    DuplicateBarcode {
+        barcode: String,
+    },
     /// Its attribute values are those of another declination of the parent.
     DuplicateAttributes {
         of: ItemId,
@@ -463,15 +472,53 @@ pub fn plan_image_updates(
     updates
 }
 
-/// SKUs already used in the shop or earlier in the same import.
+/// SKUs and barcodes (WooCommerce's GTIN, unique too) already used in the shop or earlier in
+/// the same import.
 struct SkuGuard<'a> {
     index: &'a ShopIndex,
     linking: HashSet<i64>,
     used: HashMap<String, ItemId>,
+    used_barcodes: HashMap<String, ItemId>,
 }
 
 impl SkuGuard<'_> {
-    fn check(&mut self, item: &ItemId, sku: Option<&str>) -> Result<(), SkipReason> {
+    /// Whether a product with this SKU and GTIN can be created; both are then taken.
+    fn check(
+        &mut self,
+        item: &ItemId,
+        sku: Option<&str>,
+        barcode: Option<&str>,
+    ) -> Result<(), SkipReason> {
+        self.check_barcode(item, barcode)?;
+        self.check_sku(item, sku)?;
+        if let Some(key) = barcode.and_then(barcode_key) {
+            self.used_barcodes.insert(key, item.clone());
+        }
+        Ok(())
+    }
+
+    fn check_barcode(&self, item: &ItemId, barcode: Option<&str>) -> Result<(), SkipReason> {
+        let Some(key) = barcode.and_then(barcode_key) else {
+            return Ok(());
+        };
+        let barcode = barcode.unwrap_or_default();
+        if let Some(product) = self
+            .index
+            .by_barcode(barcode)
+            .into_iter()
+            .find(|p| !self.linking.contains(&p.id))
+        {
+            return Err(SkipReason::BarcodeTaken { wc_id: product.id });
+        }
+        match self.used_barcodes.get(&key) {
+            Some(first) if first != item => Err(SkipReason::DuplicateBarcode {
+                barcode: barcode.trim().to_owned(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn check_sku(&mut self, item: &ItemId, sku: Option<&str>) -> Result<(), SkipReason> {
         let Some(key) = sku.and_then(reference_key) else {
             return Ok(());
         };
@@ -501,16 +548,18 @@ impl SkuGuard<'_> {
         variations: &mut Vec<VariationSpec>,
         skipped: &mut Vec<Skipped>,
     ) {
-        variations.retain(|v| match self.check(&v.item, v.sku.as_deref()) {
-            Ok(()) => true,
-            Err(reason) => {
-                skipped.push(Skipped {
-                    item: v.item.clone(),
-                    reason,
-                });
-                false
-            }
-        });
+        variations.retain(
+            |v| match self.check(&v.item, v.sku.as_deref(), v.barcode.as_deref()) {
+                Ok(()) => true,
+                Err(reason) => {
+                    skipped.push(Skipped {
+                        item: v.item.clone(),
+                        reason,
+                    });
+                    false
+                }
+            },
+        );
     }
 }
 
@@ -563,6 +612,7 @@ pub fn dry_run(
         index,
         linking: plan.links.iter().map(|l| l.wc_id).collect(),
         used: HashMap::new(),
+        used_barcodes: HashMap::new(),
     };
     let mut involved: HashSet<&ItemId> = HashSet::new();
     for item in chosen {
@@ -650,7 +700,7 @@ fn creation(
     skipped: &mut Vec<Skipped>,
 ) -> Result<ProductSpec, SkipReason> {
     let mut spec = plan_import(item, ctx)?;
-    guard.check(&item.id, spec.sku.as_deref())?;
+    guard.check(&item.id, spec.sku.as_deref(), spec.barcode.as_deref())?;
     let mut variations = std::mem::take(&mut spec.variations);
     guard.filter_variations(&mut variations, &mut spec.skipped);
     if spec.product_type == ProductType::Variable && variations.is_empty() {
@@ -1001,6 +1051,54 @@ mod tests {
         let json = serde_json::to_value(&preview).unwrap();
         assert_eq!(json["skipped"][0]["reason"], "sku_taken");
         assert_eq!(json["skipped"][0]["item"], "taken");
+    }
+
+    #[test]
+    fn a_barcode_the_shop_or_another_item_already_uses_is_not_created_twice() {
+        let with_barcode = |raw: &str, reference: &str, barcode: &str| Item {
+            barcodes: vec![barcode.into()],
+            ..simple(raw, reference, 100)
+        };
+        let catalog = Catalog::new(vec![
+            with_barcode("shop-has-it", "A", "3760000000017"),
+            with_barcode("first", "B", "3760000000024"),
+            with_barcode("second", "C", "3760000000024"),
+        ]);
+        let prices = PriceBook::default();
+        let index = ShopIndex::new(vec![ShopProduct {
+            barcode: Some("3760000000017".into()),
+            ..product(7, "OTHER")
+        }])
+        .unwrap();
+        let links = Links::new([]).unwrap();
+        let preview = dry_run(
+            &ctx(&catalog, &prices),
+            None,
+            &index,
+            &links,
+            MatchMethod::Reference,
+        );
+        let created: Vec<_> = preview.create.iter().map(|c| c.item.as_str()).collect();
+        assert_eq!(created, ["first"]);
+        let skipped: Vec<_> = preview
+            .skipped
+            .iter()
+            .map(|s| (s.item.as_str(), s.reason.clone()))
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                ("shop-has-it", SkipReason::BarcodeTaken { wc_id: 7 }),
+                (
+                    "second",
+                    SkipReason::DuplicateBarcode {
+                        barcode: "3760000000024".into()
+                    }
+                ),
+            ]
+        );
+        let json = serde_json::to_value(&preview).unwrap();
+        assert_eq!(json["skipped"][0]["reason"], "barcode_taken");
     }
 
     #[test]

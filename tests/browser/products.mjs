@@ -231,15 +231,9 @@ export const PRODUCT_TESTS = [
       const items = catalog({ top_level_only: false, per_page: 500 }).rows;
       assertEqual(items.filter((r) => r.linked).length, last.created + last.variations + last.linked, 'catalog items linked');
       // The generated catalog repeats a few barcodes, and WooCommerce refuses a GTIN already in
-      // use; the core does not plan around taken GTINs yet, so only those may be refused.
-      const holders = new Map();
-      for (const row of items) {
-        for (const barcode of row.barcodes) {
-          holders.set(barcode, (holders.get(barcode) ?? 0) + 1);
-        }
-      }
-      const repeats = [...holders.values()].reduce((sum, n) => sum + n - 1, 0);
-      assert(last.failed <= repeats, `items refused (${last.failed}) are at most the items repeating another's barcode (${repeats})`);
+      // use: the core's plan leaves those items out with their reason, so WooCommerce refuses
+      // nothing.
+      assertEqual(last.failed, 0, 'items WooCommerce refused');
       const created = Number((/\d+/.exec(ending.notice) ?? [])[0]);
       assertEqual(created, last.created, `products created, as the notice says: "${ending.notice}"`);
 

@@ -392,10 +392,7 @@ pub struct Served {
 
 enum Mode {
     /// Forward to the sandbox and keep its answers as seeds, by endpoint.
-    Record {
-        upstream: String,
-        agent: ureq::Agent,
-    },
+    Record { upstream: String },
     /// Answer with mutations of the seeds.
     Fuzz { rng: Rng },
 }
@@ -435,14 +432,9 @@ impl FuzzServer {
     /// A server that forwards to `upstream` (a base URL such as `http://127.0.0.1:1234`) and
     /// records what it answers.
     pub fn recording(upstream: &str) -> FuzzServer {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build()
-            .into();
         let shared = Arc::new(Shared {
             mode: Mutex::new(Mode::Record {
                 upstream: upstream.trim_end_matches('/').to_owned(),
-                agent,
             }),
             seeds: Mutex::new(HashMap::new()),
             served: AtomicU64::new(0),
@@ -585,22 +577,9 @@ fn answer(
     let request = format!("{method} {target}");
     let mut mode = shared.mode.lock().unwrap();
     match &mut *mode {
-        Mode::Record { upstream, agent } => {
-            let mut builder = ureq::http::Request::builder()
-                .method(method)
-                .uri(format!("{upstream}{target}"))
-                .header("Content-Type", "application/json");
-            if let Some(auth) = auth {
-                builder = builder.header("Authorization", auth);
-            }
-            let reply = agent.run(builder.body(body).unwrap());
-            let (status, bytes) = match reply {
-                Ok(mut reply) => (
-                    reply.status().as_u16(),
-                    reply.body_mut().read_to_vec().unwrap_or_default(),
-                ),
-                Err(_) => (502, Vec::new()),
-            };
+        Mode::Record { upstream } => {
+            let (status, bytes) = forward(upstream, method, target, auth, &body)
+                .unwrap_or_else(|_| (502, Vec::new()));
             shared
                 .seeds
                 .lock()
@@ -663,4 +642,40 @@ pub fn object(pairs: &[(&str, Value)]) -> Value {
             .map(|(k, v)| (k.to_string(), v.clone()))
             .collect::<Map<_, _>>(),
     )
+}
+
+/// One request to the upstream sandbox, HTTP/1.0 so the answer ends with the connection: the
+/// status and the body. A recorder needs nothing more than that.
+fn forward(
+    upstream: &str,
+    method: &str,
+    target: &str,
+    auth: Option<&str>,
+    body: &[u8],
+) -> std::io::Result<(u16, Vec<u8>)> {
+    use std::io::{Read, Write};
+    let host = upstream.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host)?;
+    let mut head = format!(
+        "{method} {target} HTTP/1.0\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if let Some(auth) = auth {
+        head.push_str(&format!("Authorization: {auth}\r\n"));
+    }
+    head.push_str("Connection: close\r\n\r\n");
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body)?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| std::io::Error::other("no end of headers"))?;
+    let status = std::str::from_utf8(&raw[..split])
+        .ok()
+        .and_then(|h| h.split_whitespace().nth(1))
+        .and_then(|code| code.parse().ok())
+        .ok_or_else(|| std::io::Error::other("no status line"))?;
+    Ok((status, raw[split + 4..].to_vec()))
 }

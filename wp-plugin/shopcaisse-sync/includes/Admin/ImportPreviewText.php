@@ -79,6 +79,8 @@ final class ImportPreviewText
             'conflict' => __('several products share its reference or barcode', 'shopcaisse-sync'),
             'sku_taken' => __('a WooCommerce product already uses its reference', 'shopcaisse-sync'),
             'duplicate_reference' => __('another item has the same reference', 'shopcaisse-sync'),
+            'barcode_taken' => __('a WooCommerce product already uses its barcode (GTIN)', 'shopcaisse-sync'),
+            'duplicate_barcode' => __('another item has the same barcode', 'shopcaisse-sync'),
             'missing_reference' => __('no reference, it could never be matched again', 'shopcaisse-sync'),
             'missing_barcode' => __('no barcode, it could never be matched again', 'shopcaisse-sync'),
             'is_declination' => __('a declination, imported with its parent', 'shopcaisse-sync'),
