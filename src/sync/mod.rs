@@ -18,7 +18,7 @@
 //! - [`inflight`]: web orders the POS has not absorbed yet, and the units they hold back
 //!   ([`reserved_quantities`], [`release_of`], [`released_by_drop`]).
 //! - [`orders`]: status mapping, the order payload ([`build_push`] → [`PushPlan`]), what a
-//!   failed delivery leads to, and customer matching.
+//!   failed delivery brings, and customer matching.
 
 pub mod catalog;
 pub mod guard;

@@ -655,7 +655,7 @@ pub fn customer_searches(buyer: &CustomerDetails) -> Vec<CustomerSearch> {
 /// Look-ups spread over the grace window after a POST whose outcome is unknown.
 pub const GRACE_LOOKUPS: i64 = 4;
 
-/// What a failed delivery leads to.
+/// What follows a failed delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AfterFailure {
     /// Retrying cannot fix it: the row waits for a person.
