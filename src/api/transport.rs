@@ -186,9 +186,16 @@ impl Transport {
                 }
                 Err(failure) => failure,
             };
+            // In a paced walk, a 429 or a 503 halves the pages in flight: that is the back-off.
+            // The first retry of the page then only waits for a place in the smaller window (or
+            // the Retry-After); waiting the exponential delay as well would stall every page
+            // behind it, since pages are handed over in order. A page refused again backs off
+            // as usual.
+            let mut paced_back = false;
             if let Some(pace) = pace {
                 if matches!(failure.error.http_status(), Some(429 | 503)) {
                     pace.congested(failure.retry_after);
+                    paced_back = attempt == 1 && failure.retry_after.is_none();
                 }
             }
             let retryable = match failure.retry {
@@ -196,7 +203,11 @@ impl Transport {
                 Retry::Always => true,
                 Retry::IfIdempotent => method.idempotent(),
             };
-            let delay = self.backoff.delay(attempt, failure.retry_after);
+            let delay = if paced_back {
+                Duration::ZERO
+            } else {
+                self.backoff.delay(attempt, failure.retry_after)
+            };
             let give_up = !retryable
                 || attempt >= self.config.max_attempts.max(1)
                 || started.elapsed() + delay > self.config.retry_budget;
