@@ -137,7 +137,7 @@ final class Engine
      * @return array{create:list<array>,add_variations:list<array{parent_wc_id:int,parent_item:string,variations:list<array>}>,
      *               link:list<array{item:string,wc_id:int,by:string}>,conflicts:list<array>,
      *               skipped:list<array{item:string,reason:string,kind?:string,parent?:?string,
-     *                                   wc_id?:int,reference?:string,of?:string}>,
+     *                                   wc_id?:int,reference?:string,barcode?:string,of?:string}>,
      *               counts:array{products_to_create:int,variations_to_create:int,links:int,conflicts:int,skipped:int,already_linked:int}}
      */
     public function previewImport(array $products, ?array $item_ids = null): array {}
@@ -151,7 +151,7 @@ final class Engine
      * @param list<string>|null $item_ids
      * @return array{run_id:string,create:list<array>,add_variations:list<array>,matched:list<array>,
      *               skipped:list<array{item:string,reason:string,kind?:string,parent?:?string,
-     *                                   wc_id?:int,reference?:string,of?:string}>,counts:array<string,int>}
+     *                                   wc_id?:int,reference?:string,barcode?:string,of?:string}>,counts:array<string,int>}
      */
     public function planImport(array $products, ?array $item_ids = null): array {}
 

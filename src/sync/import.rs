@@ -489,8 +489,13 @@ impl SkuGuard<'_> {
         sku: Option<&str>,
         barcode: Option<&str>,
     ) -> Result<(), SkipReason> {
-        self.check_barcode(item, barcode)?;
+        // The reference first (the key items are matched by), and nothing is taken unless both
+        // are free.
         self.check_sku(item, sku)?;
+        self.check_barcode(item, barcode)?;
+        if let Some(key) = sku.and_then(reference_key) {
+            self.used.insert(key, item.clone());
+        }
         if let Some(key) = barcode.and_then(barcode_key) {
             self.used_barcodes.insert(key, item.clone());
         }
@@ -518,7 +523,7 @@ impl SkuGuard<'_> {
         }
     }
 
-    fn check_sku(&mut self, item: &ItemId, sku: Option<&str>) -> Result<(), SkipReason> {
+    fn check_sku(&self, item: &ItemId, sku: Option<&str>) -> Result<(), SkipReason> {
         let Some(key) = sku.and_then(reference_key) else {
             return Ok(());
         };
@@ -538,7 +543,6 @@ impl SkuGuard<'_> {
                 });
             }
         }
-        self.used.insert(key, item.clone());
         Ok(())
     }
 
