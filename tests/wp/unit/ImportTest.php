@@ -21,6 +21,7 @@ final class ImportTest extends PluginTestCase
 {
     private const PLATE = '6e7de1b3-0f22-4414-ab93-a439a3b9f824';
     private const SHIRT = '4d99cb70-cc1f-4f88-aeaa-868bbf7e53df';
+    private const SHIRT_M = '9fc6990a-fbaa-4ee1-a243-bc3ad375ede8';
     private const COFFEE = '210f22f4-cac1-4554-a5bd-c4293c303767';
     private const BOX = 'bb5c2790-b820-43dc-af9c-11a2089819db';
     private const RESELLERS = 'fca0cdaf-834e-4eb0-aa65-47a3ec1dba3e';
@@ -129,7 +130,7 @@ final class ImportTest extends PluginTestCase
         $this->assertSame($count, (int) wp_count_posts('product')->publish);
     }
 
-    public function test_a_variable_product_whose_variation_woocommerce_refuses_is_not_left_half_made(): void
+    public function test_a_declination_whose_gtin_the_shop_already_uses_is_left_out_before_writing(): void
     {
         $this->configureForSandbox();
         $engine = $this->engine();
@@ -141,6 +142,34 @@ final class ImportTest extends PluginTestCase
         $holder->save();
 
         $summary = Importer::make(false)->import($engine, [self::SHIRT]);
+        $this->assertSame(1, $summary['created'], wp_json_encode($summary));
+        $this->assertSame(3, $summary['variations']);
+        $this->assertSame([], $summary['failed']);
+        $this->assertSame([['item' => self::SHIRT_M, 'reason' => 'barcode_taken', 'wc_id' => $holder->get_id()]], $summary['skipped']);
+    }
+
+    public function test_a_variable_product_whose_variation_woocommerce_refuses_is_not_left_half_made(): void
+    {
+        $this->configureForSandbox();
+        $engine = $this->engine();
+        // The GTIN of the T-shirt's M declination is taken meanwhile: after the core planned the
+        // import, while the parent product is being written.
+        $holder = new \WC_Product_Simple();
+        $holder->set_name('Ancien T-shirt');
+        $holder->set_sku('OLD-TSH-M');
+        $holder->save();
+        $takeIt = static function () use ($holder): void {
+            static $done = false;
+            if (!$done) {
+                $done = true;
+                $holder->set_global_unique_id('3760000001011');
+                $holder->save();
+            }
+        };
+        add_action('woocommerce_new_product', $takeIt);
+
+        $summary = Importer::make(false)->import($engine, [self::SHIRT]);
+        remove_action('woocommerce_new_product', $takeIt);
         $this->assertSame(0, $summary['created'], wp_json_encode($summary));
         $this->assertSame([self::SHIRT], array_column($summary['failed'], 'item'));
         $this->assertSame(0, wc_get_product_id_by_sku('TEX-TSH'), 'no parent left behind');
