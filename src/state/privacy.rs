@@ -158,20 +158,20 @@ impl<'a> PersonalData<'a> {
                          (SELECT customer_id FROM customers WHERE key = ?1)",
                 )?
                 .execute([format!("email:{email}")])?;
-            let mut redacted = std::collections::BTreeSet::new();
+            // Every row quoting any needle, each rewritten once with all of them.
+            let mut quoting = std::collections::BTreeSet::new();
             for needle in &needles {
                 let mut stmt = tx.prepare_cached(
                     "SELECT id FROM logs WHERE message LIKE ?1 ESCAPE '\\' OR details LIKE ?1 ESCAPE '\\'",
                 )?;
-                let ids = stmt
-                    .query_map([like_pattern(needle)], |row| row.get::<_, i64>(0))?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                for id in ids {
-                    redact_log_row(tx, id, &needles)?;
-                    redacted.insert(id);
+                for id in stmt.query_map([like_pattern(needle)], |row| row.get::<_, i64>(0))? {
+                    quoting.insert(id?);
                 }
             }
-            erased.log_rows_redacted = redacted.len();
+            for id in &quoting {
+                redact_log_row(tx, *id, &needles)?;
+            }
+            erased.log_rows_redacted = quoting.len();
             Ok(erased)
         })
     }

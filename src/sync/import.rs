@@ -16,7 +16,7 @@
 
 use super::catalog::{Catalog, ItemRole};
 use super::matching::{match_items, Conflict, MatchMethod, ProposedLink};
-use super::shop::{Links, ShopIndex};
+use super::shop::{Links, ShopIndex, ShopProduct};
 use crate::model::keys::{attributes_key, barcode_key, name_key, reference_key};
 use crate::model::{
     Attribute, Item, ItemId, ItemKind, Money, PackComponent, Price, PriceListId, Quantity, Unit,
@@ -482,68 +482,52 @@ struct SkuGuard<'a> {
 }
 
 impl SkuGuard<'_> {
-    /// Whether a product with this SKU and GTIN can be created; both are then taken.
+    /// Whether a product with this SKU and GTIN can be created; both are then taken. The
+    /// reference is checked first (the key items are matched by), and nothing is taken unless
+    /// both are free.
     fn check(
         &mut self,
         item: &ItemId,
         sku: Option<&str>,
         barcode: Option<&str>,
     ) -> Result<(), SkipReason> {
-        // The reference first (the key items are matched by), and nothing is taken unless both
-        // are free.
-        self.check_sku(item, sku)?;
-        self.check_barcode(item, barcode)?;
-        if let Some(key) = sku.and_then(reference_key) {
-            self.used.insert(key, item.clone());
-        }
-        if let Some(key) = barcode.and_then(barcode_key) {
-            self.used_barcodes.insert(key, item.clone());
-        }
-        Ok(())
-    }
-
-    fn check_barcode(&self, item: &ItemId, barcode: Option<&str>) -> Result<(), SkipReason> {
-        let Some(key) = barcode.and_then(barcode_key) else {
-            return Ok(());
-        };
-        let barcode = barcode.unwrap_or_default();
-        if let Some(product) = self
-            .index
-            .by_barcode(barcode)
-            .into_iter()
-            .find(|p| !self.linking.contains(&p.id))
-        {
-            return Err(SkipReason::BarcodeTaken { wc_id: product.id });
-        }
-        match self.used_barcodes.get(&key) {
-            Some(first) if first != item => Err(SkipReason::DuplicateBarcode {
-                barcode: barcode.trim().to_owned(),
-            }),
-            _ => Ok(()),
-        }
-    }
-
-    fn check_sku(&self, item: &ItemId, sku: Option<&str>) -> Result<(), SkipReason> {
-        let Some(key) = sku.and_then(reference_key) else {
-            return Ok(());
-        };
-        let sku = sku.unwrap_or_default();
-        if let Some(product) = self
-            .index
-            .by_reference(sku)
-            .into_iter()
-            .find(|p| !self.linking.contains(&p.id))
-        {
-            return Err(SkipReason::SkuTaken { wc_id: product.id });
-        }
-        if let Some(first) = self.used.get(&key) {
-            if first != item {
+        let sku_key = sku.and_then(reference_key);
+        let gtin_key = barcode.and_then(barcode_key);
+        if let (Some(sku), Some(key)) = (sku, &sku_key) {
+            if let Some(wc_id) = self.in_shop(self.index.by_reference(sku)) {
+                return Err(SkipReason::SkuTaken { wc_id });
+            }
+            if taken_by_another(&self.used, key, item) {
                 return Err(SkipReason::DuplicateReference {
                     reference: sku.trim().to_owned(),
                 });
             }
         }
+        if let (Some(barcode), Some(key)) = (barcode, &gtin_key) {
+            if let Some(wc_id) = self.in_shop(self.index.by_barcode(barcode)) {
+                return Err(SkipReason::BarcodeTaken { wc_id });
+            }
+            if taken_by_another(&self.used_barcodes, key, item) {
+                return Err(SkipReason::DuplicateBarcode {
+                    barcode: barcode.trim().to_owned(),
+                });
+            }
+        }
+        if let Some(key) = sku_key {
+            self.used.insert(key, item.clone());
+        }
+        if let Some(key) = gtin_key {
+            self.used_barcodes.insert(key, item.clone());
+        }
         Ok(())
+    }
+
+    /// The shop product among `found` that this import does not link, if any.
+    fn in_shop(&self, found: Vec<&ShopProduct>) -> Option<i64> {
+        found
+            .into_iter()
+            .find(|p| !self.linking.contains(&p.id))
+            .map(|p| p.id)
     }
 
     /// Drops variations whose SKU is taken, reporting them.
@@ -565,6 +549,11 @@ impl SkuGuard<'_> {
             },
         );
     }
+}
+
+/// Whether another item of the import took `key` first.
+fn taken_by_another(used: &HashMap<String, ItemId>, key: &str, item: &ItemId) -> bool {
+    used.get(key).is_some_and(|first| first != item)
 }
 
 fn has_key(item: &Item, catalog: &Catalog, method: MatchMethod) -> bool {

@@ -149,11 +149,7 @@ final class ConfigurationsTab implements Tab
         } catch (\ShopcaisseSync\Exception $e) {
             echo '<div class="notice notice-warning inline"><p>', esc_html(\ShopcaisseSync\Plugin\ErrorMessages::forException($e)), '</p></div>';
         }
-        $labels = [
-            'products' => __('Products', 'shopcaisse-sync'),
-            'stock' => __('Stock', 'shopcaisse-sync'),
-            'orders' => __('Orders', 'shopcaisse-sync'),
-        ];
+        $labels = JobHealthText::labels();
         echo '<table class="widefat striped scs-cron-urls"><tbody>';
         foreach ($labels as $job => $label) {
             $url = CronController::url($job);

@@ -7,6 +7,16 @@ namespace ShopcaisseSync\Plugin\Admin;
 
 final class JobHealthText
 {
+    /** @return array<string,string> job => its cron URL's name, as the screens and e-mails say it */
+    public static function labels(): array
+    {
+        return [
+            'products' => __('Products', 'shopcaisse-sync'),
+            'stock' => __('Stock', 'shopcaisse-sync'),
+            'orders' => __('Orders', 'shopcaisse-sync'),
+        ];
+    }
+
     /** @param array<string,mixed>|null $job one entry of the engine's jobHealth() */
     public static function describe(?array $job): string
     {

@@ -10,6 +10,7 @@ declare(strict_types=1);
 
 namespace ShopcaisseSync\Plugin\Alerts;
 
+use ShopcaisseSync\Plugin\Admin\JobHealthText;
 use ShopcaisseSync\Plugin\Admin\SettingsPage;
 use ShopcaisseSync\Plugin\Core\EngineFactory;
 use ShopcaisseSync\Plugin\Settings\Options;
@@ -93,12 +94,7 @@ final class AlertMailer
         $lines = [];
         $settings = admin_url('options-general.php?page=' . SettingsPage::SLUG);
         foreach ($send[AlertRules::LATE_CRON] ?? [] as $late) {
-            $label = match ($late['job']) {
-                'products' => __('Products', 'shopcaisse-sync'),
-                'stock' => __('Stock', 'shopcaisse-sync'),
-                'orders' => __('Orders', 'shopcaisse-sync'),
-                default => (string) $late['job'],
-            };
+            $label = JobHealthText::labels()[$late['job']] ?? (string) $late['job'];
             /* translators: 1: the cron URL's name (Products, Stock, Orders), 2: a duration in hours, 3: the usual interval in minutes */
             $lines[] = sprintf(__('The POS has not called the "%1$s" URL for %2$s hours (it usually calls every %3$s minutes).', 'shopcaisse-sync'),
                 $label, number_format_i18n($late['silent_for_ms'] / 3_600_000, 1), number_format_i18n($late['usual_interval_ms'] / 60_000));

@@ -68,8 +68,7 @@ final class Redactor
             if (is_bool($value) || $value === null || $value === '' || $value === []) {
                 return $value;
             }
-            return str_contains(strtolower($key), 'token') || str_contains(strtolower($key), 'key') || str_contains(strtolower($key), 'password') || str_contains(strtolower($key), 'secret')
-                ? self::SECRET : self::PERSONAL;
+            return preg_match('/token|key|password|secret/i', $key) ? self::SECRET : self::PERSONAL;
         }
         if (is_array($value)) {
             $out = [];

@@ -24,7 +24,10 @@ final class SupportBundle
     public const LOG_ROWS = 500;
 
     /** Outbox rows carried (the most recent), besides the counts by state. */
-    public const OUTBOX_ROWS = 200;
+    public const OUTBOX_ROWS = 500;
+
+    /** @var array<string,mixed>|null */
+    private ?array $outbox = null;
 
     public function __construct(private readonly EngineFactory $engines)
     {
@@ -42,10 +45,10 @@ final class SupportBundle
             'settings.json' => fn () => array_diff_key(Options::all(), ['token' => true]),
             'jobs.json' => fn () => $this->engines->engine()->jobHealth(),
             'logs.json' => fn () => $this->engines->engine()->queryLogs(['per_page' => self::LOG_ROWS]),
-            'outbox.json' => fn () => $this->engines->engine()->listOutbox(['per_page' => self::OUTBOX_ROWS]),
+            'outbox.json' => fn () => $this->outbox(),
             'held-stock-runs.json' => fn () => $this->engines->engine()->heldStockRuns(),
         ];
-        $redactor = $this->redactor();
+        $redactor = $this->redactor($this->outbox()['rows'] ?? []);
         $files = ['README.txt' => $this->readme()];
         foreach ($parts as $name => $gather) {
             try {
@@ -75,15 +78,36 @@ final class SupportBundle
         $zip->close();
     }
 
-    /** The secrets and the personal values the site holds, for the Redactor. */
-    public function redactor(): Redactor
+    /**
+     * The outbox page the bundle carries, read once: it also names the buyers to redact.
+     *
+     * @return array<string,mixed>
+     */
+    private function outbox(): array
+    {
+        if ($this->outbox === null) {
+            try {
+                $this->outbox = $this->engines->engine()->listOutbox(['per_page' => self::OUTBOX_ROWS]);
+            } catch (\Throwable $e) {
+                $this->outbox = ['unavailable' => get_class($e) . ': ' . $e->getMessage()];
+            }
+        }
+        return $this->outbox;
+    }
+
+    /**
+     * The secrets and the personal values the site holds, for the Redactor.
+     *
+     * @param list<array<string,mixed>> $orders outbox rows whose buyers are redacted
+     */
+    public function redactor(array $orders): Redactor
     {
         $secrets = array_filter([
             (string) Options::get('token'),
             (string) get_option(CronToken::OPTION, ''),
             defined('DB_PASSWORD') ? (string) DB_PASSWORD : '',
         ]);
-        return new Redactor(array_values($secrets), $this->buyers());
+        return new Redactor(array_values($secrets), $this->buyers($orders));
     }
 
     /**
@@ -92,13 +116,8 @@ final class SupportBundle
      *
      * @return list<string>
      */
-    private function buyers(): array
+    private function buyers(array $rows): array
     {
-        try {
-            $rows = $this->engines->engine()->listOutbox(['per_page' => 500])['rows'] ?? [];
-        } catch (\Throwable) {
-            return [];
-        }
         $values = [];
         foreach ($rows as $row) {
             $order = wc_get_order((int) $row['wc_order_id']);
