@@ -10,7 +10,7 @@
 use super::context::{now_ms, parse_args, to_json};
 use super::Engine;
 use crate::model::{ItemId, PriceListId};
-use crate::state::{Link, LinkConflict, LinkMethod, LogLevel, NewLog};
+use crate::state::{LinkConflict, LinkMethod, LinkRecord, LogLevel, NewLog};
 use crate::sync::{
     dry_run, match_items, plan_image_updates, shop_levels, suggest, Catalog, ImportContext,
     ImportPreview, Links, MatchPlan, MatchedBy, PriceBook, ShopIndex, ShopProduct,
@@ -163,7 +163,7 @@ impl Engine {
         let plan = self.match_plan("applyMatching", args)?;
         let links = self.state()?.links();
         let now = now_ms();
-        let mut recorded: Vec<Link> = Vec::with_capacity(plan.links.len());
+        let mut recorded: Vec<LinkRecord> = Vec::with_capacity(plan.links.len());
         let mut refused: Vec<LinkConflict> = Vec::new();
         // One transaction per link method (at most three): a run of 100 000 links is one write,
         // not 100 000, and a pair taken meanwhile is refused without failing the others.

@@ -1,8 +1,8 @@
 //! The catalog cache: the chosen company's Shopcaisse items and the chosen store's stock, as
 //! last read from the API, searchable for the "Produits Shopcaisse" tab.
 //!
-//! Refreshes replace everything in one transaction ([`Catalog::replace_catalog`],
-//! [`Catalog::replace_stocks`]), so readers see the old catalog or the new one, never a mix.
+//! Refreshes replace everything in one transaction ([`CatalogCache::replace_catalog`],
+//! [`CatalogCache::replace_stocks`]), so readers see the old catalog or the new one, never a mix.
 //! Each item is stored twice: its searchable facts in narrow indexed columns (kind, parent,
 //! folded name, reference key, price), its full [`Item`] as JSON in a side table read only for
 //! the rows shown. Barcodes go in their own table, one row per normalised key, since an item may
@@ -337,13 +337,13 @@ fn where_clause(query: &CatalogQuery) -> (String, Vec<Value>) {
 }
 
 /// The catalog cache of the state file.
-pub struct Catalog<'a> {
+pub struct CatalogCache<'a> {
     state: &'a State,
 }
 
-impl<'a> Catalog<'a> {
+impl<'a> CatalogCache<'a> {
     pub(super) fn new(state: &'a State) -> Self {
-        Catalog { state }
+        CatalogCache { state }
     }
 
     /// Replaces the whole catalog with `items`. `prices` are the chosen price list's prices; an
@@ -480,7 +480,7 @@ impl<'a> Catalog<'a> {
         })
     }
 
-    /// The row of one item, as [`Catalog::search`] shows it.
+    /// The row of one item, as [`CatalogCache::search`] shows it.
     pub fn row(&self, id: &ItemId) -> Result<Option<CatalogRow>> {
         self.state.db.read("reading a catalog row", |conn| {
             Ok(conn

@@ -64,16 +64,16 @@ impl LinkMethod {
 
 /// A live link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Link {
+pub struct LinkRecord {
     pub item_id: ItemId,
     pub wc_id: i64,
     pub method: LinkMethod,
     pub linked_at_ms: i64,
 }
 
-impl Link {
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Link> {
-        Ok(Link {
+impl LinkRecord {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<LinkRecord> {
+        Ok(LinkRecord {
             item_id: parse_stored(0, row.get(0)?, ItemId::parse)?,
             wc_id: row.get(1)?,
             method: parse_stored(2, row.get(2)?, LinkMethod::parse)?,
@@ -106,16 +106,16 @@ impl LinkHistoryRow {
     }
 }
 
-/// What [`Links::link_many`] did.
+/// What [`LinkStore::link_many`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkBatch {
-    pub linked: Vec<Link>,
+    pub linked: Vec<LinkRecord>,
     /// Pairs that were already linked that way.
     pub unchanged: usize,
     pub conflicts: Vec<LinkConflict>,
 }
 
-/// A pair [`Links::link_many`] skipped because one side is linked elsewhere.
+/// A pair [`LinkStore::link_many`] skipped because one side is linked elsewhere.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkConflict {
     pub item_id: ItemId,
@@ -126,19 +126,19 @@ pub struct LinkConflict {
 const LINK_COLUMNS: &str = "item_id, wc_id, method, linked_at";
 const HISTORY_COLUMNS: &str = "id, item_id, wc_id, method, linked_at, unlinked_at";
 
-fn by_item(conn: &Connection, item: &str) -> rusqlite::Result<Option<Link>> {
+fn by_item(conn: &Connection, item: &str) -> rusqlite::Result<Option<LinkRecord>> {
     conn.prepare_cached(&format!(
         "SELECT {LINK_COLUMNS} FROM links WHERE item_id = ?1"
     ))?
-    .query_row([item], Link::from_row)
+    .query_row([item], LinkRecord::from_row)
     .optional()
 }
 
-fn by_wc(conn: &Connection, wc_id: i64) -> rusqlite::Result<Option<Link>> {
+fn by_wc(conn: &Connection, wc_id: i64) -> rusqlite::Result<Option<LinkRecord>> {
     conn.prepare_cached(&format!(
         "SELECT {LINK_COLUMNS} FROM links WHERE wc_id = ?1"
     ))?
-    .query_row([wc_id], Link::from_row)
+    .query_row([wc_id], LinkRecord::from_row)
     .optional()
 }
 
@@ -152,19 +152,25 @@ fn check_wc_id(wc_id: i64) -> Result<()> {
 }
 
 /// The links of the state file.
-pub struct Links<'a> {
+pub struct LinkStore<'a> {
     state: &'a State,
 }
 
-impl<'a> Links<'a> {
+impl<'a> LinkStore<'a> {
     pub(super) fn new(state: &'a State) -> Self {
-        Links { state }
+        LinkStore { state }
     }
 
     /// Links `item` to the WooCommerce product `wc_id`. Linking an existing pair again changes
     /// nothing; an item or a product already linked elsewhere is a [`ErrorKind::Conflict`]
     /// naming the other side (unlink it first).
-    pub fn link(&self, item: &ItemId, wc_id: i64, method: LinkMethod, now_ms: i64) -> Result<Link> {
+    pub fn link(
+        &self,
+        item: &ItemId,
+        wc_id: i64,
+        method: LinkMethod,
+        now_ms: i64,
+    ) -> Result<LinkRecord> {
         check_wc_id(wc_id)?;
         let retention = self.state.log_retention;
         self.state.db.write("linking an item", |tx| {
@@ -210,7 +216,7 @@ impl<'a> Links<'a> {
 
     /// Undoes the link of `item`, keeping it in the history; the link undone, `None` when the
     /// item was not linked.
-    pub fn unlink(&self, item: &ItemId, now_ms: i64) -> Result<Option<Link>> {
+    pub fn unlink(&self, item: &ItemId, now_ms: i64) -> Result<Option<LinkRecord>> {
         let retention = self.state.log_retention;
         self.state.db.write("unlinking an item", |tx| {
             match by_item(tx, item.as_str())? {
@@ -221,7 +227,7 @@ impl<'a> Links<'a> {
     }
 
     /// Undoes the link of the WooCommerce product `wc_id` (deleted in the shop, say).
-    pub fn unlink_wc(&self, wc_id: i64, now_ms: i64) -> Result<Option<Link>> {
+    pub fn unlink_wc(&self, wc_id: i64, now_ms: i64) -> Result<Option<LinkRecord>> {
         let retention = self.state.log_retention;
         self.state
             .db
@@ -232,7 +238,7 @@ impl<'a> Links<'a> {
     }
 
     /// Links again what the history row `history_id` recorded, with its original method.
-    pub fn restore(&self, history_id: i64, now_ms: i64) -> Result<Link> {
+    pub fn restore(&self, history_id: i64, now_ms: i64) -> Result<LinkRecord> {
         let retention = self.state.log_retention;
         self.state.db.write("restoring a link", |tx| {
             let row = tx
@@ -252,26 +258,26 @@ impl<'a> Links<'a> {
     }
 
     /// The link of an item.
-    pub fn by_item(&self, item: &ItemId) -> Result<Option<Link>> {
+    pub fn by_item(&self, item: &ItemId) -> Result<Option<LinkRecord>> {
         self.state
             .db
             .read("reading a link", |conn| Ok(by_item(conn, item.as_str())?))
     }
 
     /// The link of a WooCommerce product or variation.
-    pub fn by_wc(&self, wc_id: i64) -> Result<Option<Link>> {
+    pub fn by_wc(&self, wc_id: i64) -> Result<Option<LinkRecord>> {
         self.state
             .db
             .read("reading a link", |conn| Ok(by_wc(conn, wc_id)?))
     }
 
     /// Every live link, by item id (the planners' snapshot).
-    pub fn list(&self) -> Result<Vec<Link>> {
+    pub fn list(&self) -> Result<Vec<LinkRecord>> {
         self.state.db.read("listing links", |conn| {
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT {LINK_COLUMNS} FROM links ORDER BY item_id"
             ))?;
-            let rows = stmt.query_map([], Link::from_row)?;
+            let rows = stmt.query_map([], LinkRecord::from_row)?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
     }
@@ -324,7 +330,7 @@ fn insert_link(
     wc_id: i64,
     method: LinkMethod,
     now_ms: i64,
-) -> Work<Link> {
+) -> Work<LinkRecord> {
     if let Some(existing) = by_item(conn, item.as_str())? {
         if existing.wc_id == wc_id {
             return Ok(existing);
@@ -366,7 +372,7 @@ fn insert_link(
         .object("item", item)
         .details(serde_json::json!({ "wc_id": wc_id, "method": method })),
     )?;
-    Ok(Link {
+    Ok(LinkRecord {
         item_id: item.clone(),
         wc_id,
         method,
@@ -377,9 +383,9 @@ fn insert_link(
 fn remove_link(
     conn: &Connection,
     retention: super::LogRetention,
-    link: Link,
+    link: LinkRecord,
     now_ms: i64,
-) -> Work<Link> {
+) -> Work<LinkRecord> {
     conn.prepare_cached("DELETE FROM links WHERE item_id = ?1")?
         .execute([link.item_id.as_str()])?;
     mark_catalog_linked(conn, link.item_id.as_str(), false)?;

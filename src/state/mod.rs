@@ -17,6 +17,12 @@
 //! - [`logs`]: the structured log the Logs tab shows, with bounded retention.
 //! - [`runs`]: per job, when it last ran, what it did, and where to resume.
 //!
+//! Names keep the two halves of the core apart: `sync/` owns the pure values (`sync::Catalog`
+//! is a catalog in memory, `sync::Link` one item ↔ product pair), and this module owns where
+//! they are kept, so its handles are stores and its rows records ([`CatalogCache`],
+//! [`LinkStore`], [`LinkRecord`]). Nothing here imports `sync/`: what both need lives in
+//! `model/`.
+//!
 //! Times are epoch milliseconds passed in by the caller, never read from the clock here, so
 //! tests drive time by hand. Errors are [`ErrorKind::State`] for a file that cannot be used,
 //! [`ErrorKind::Busy`] when another process kept it locked past the timeout.
@@ -34,11 +40,11 @@ pub mod runs;
 mod schema;
 pub mod stock_ledger;
 
-pub use catalog::{Catalog, CatalogKind, CatalogPage, CatalogQuery, CatalogRow, CatalogStock};
+pub use catalog::{CatalogCache, CatalogKind, CatalogPage, CatalogQuery, CatalogRow, CatalogStock};
 pub use customers::{CustomerKey, Customers};
 pub use inflight::{InflightLedger, InflightUpdate, StockAnchor};
 pub use leases::{Lease, Leases};
-pub use links::{Link, LinkBatch, LinkConflict, LinkHistoryRow, LinkMethod, Links};
+pub use links::{LinkBatch, LinkConflict, LinkHistoryRow, LinkMethod, LinkRecord, LinkStore};
 pub use logs::{LogLevel, LogObject, LogPage, LogQuery, LogRetention, LogRow, Logs, NewLog};
 pub use outbox::{
     EnqueueOutcome, Enqueued, Outbox, OutboxCounts, OutboxError, OutboxFilter, OutboxPage,
@@ -163,13 +169,13 @@ impl State {
     }
 
     /// The catalog and stock cache.
-    pub fn catalog(&self) -> Catalog<'_> {
-        Catalog::new(self)
+    pub fn catalog(&self) -> CatalogCache<'_> {
+        CatalogCache::new(self)
     }
 
     /// Item ↔ WooCommerce product links.
-    pub fn links(&self) -> Links<'_> {
-        Links::new(self)
+    pub fn links(&self) -> LinkStore<'_> {
+        LinkStore::new(self)
     }
 
     /// Stock last applied to WooCommerce, and held stock runs.

@@ -4,7 +4,7 @@
 //! returns a [`MatchPlan`]: links to make, products to create (forced method), conflicts, and
 //! what stays unmatched. The rules, in the order they apply:
 //!
-//! - Keys are normalised ([`super::keys`]); an empty key matches nothing.
+//! - Keys are normalised ([`crate::model::keys`]); an empty key matches nothing.
 //! - Items and products only match within their pool: plain items and packs with simple
 //!   products, items with declinations with variable products, declinations with variations.
 //! - A key carried by more than one product, or by more than one item, links nothing: it is
