@@ -89,6 +89,16 @@ impl<'a> Activity<'a> {
             .write("counting activity", |tx| bump(tx, counter, at_ms, n))
     }
 
+    /// Adds each `(counter, at_ms, n)` in one transaction (a history brought in at once).
+    pub fn record_all(&self, events: &[(Counter, i64, u64)]) -> Result<usize> {
+        self.state.db.write("counting activity", |tx| {
+            for (counter, at_ms, n) in events {
+                bump(tx, *counter, *at_ms, *n)?;
+            }
+            Ok(events.len())
+        })
+    }
+
     /// The buckets from `first` (inclusive) to `end` (exclusive) that hold something, in order.
     pub fn buckets(&self, first: i64, end: i64) -> Result<Vec<(i64, ActivityCounts)>> {
         self.state.db.read("reading activity", |conn| {
