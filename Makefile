@@ -101,12 +101,13 @@ demo-core: build build-sandbox ## Load the library both ways in php-cli, then wa
 sandbox: build-sandbox ## Start the Shopcaisse sandbox on 127.0.0.1:8765 with the demo catalog
 	$(SANDBOX_BIN) --port 8765 --fixture fixtures/demo-catalog.json
 
-bench: build-sandbox ## Benchmarks: catalog fetch (loopback, then 40 ms per request: one page at a time against several), sync planning, state, engine product methods; figures are recorded in docs/benchmarks.md
+bench: build-sandbox ## Benchmarks: catalog fetch (loopback, then 40 ms per request: one page at a time against several), sync planning, state, engine product methods, the dashboard call with a year of history; figures are recorded in docs/benchmarks.md
 	CARGO_TARGET_DIR=target/sandbox $(CARGO) run --release --locked --no-default-features --features sandbox --example bench_catalog
 	CARGO_TARGET_DIR=target/sandbox $(CARGO) run --release --locked --no-default-features --features sandbox --example bench_latency
 	CARGO_TARGET_DIR=target/sandbox $(CARGO) run --release --locked --no-default-features --features sandbox --example bench_sync
 	CARGO_TARGET_DIR=target/sandbox $(CARGO) run --release --locked --no-default-features --features sandbox --example bench_state
 	CARGO_TARGET_DIR=target/sandbox $(CARGO) run --release --locked --no-default-features --features sandbox --example bench_products
+	CARGO_TARGET_DIR=target/sandbox $(CARGO) run --release --locked --no-default-features --features sandbox --example bench_dashboard
 
 bench-wp: build build-sandbox ## WordPress benchmarks: a stock cycle, a first import and the products URL against WooCommerce's own speed (needs WP_BUNDLE and WP_TESTS_BUNDLE); figures in docs/benchmarks.md
 	PHP=$(PHP) PHPUNIT=$(PHPUNIT) bash scripts/wp/bench.sh

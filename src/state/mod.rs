@@ -16,6 +16,7 @@
 //! - [`customers`]: WooCommerce buyers already known as Shopcaisse customers.
 //! - [`logs`]: the structured log the Logs tab shows, with bounded retention.
 //! - [`runs`]: per job, when it last ran, what it did, and where to resume.
+//! - [`activity`]: what the sync did, counted per quarter hour, for the dashboard.
 //!
 //! Names keep the two halves of the core apart: `sync/` owns the pure values (`sync::Catalog`
 //! is a catalog in memory, `sync::Link` one item ↔ product pair), and this module owns where
@@ -27,6 +28,7 @@
 //! tests drive time by hand. Errors are [`ErrorKind::State`] for a file that cannot be used,
 //! [`ErrorKind::Busy`] when another process kept it locked past the timeout.
 
+pub mod activity;
 pub mod catalog;
 pub mod customers;
 mod db;
@@ -40,6 +42,7 @@ pub mod runs;
 mod schema;
 pub mod stock_ledger;
 
+pub use activity::Activity;
 pub use catalog::{CatalogCache, CatalogKind, CatalogPage, CatalogQuery, CatalogRow, CatalogStock};
 pub use customers::{CustomerKey, Customers};
 pub use inflight::{InflightLedger, InflightUpdate, StockAnchor};
@@ -211,6 +214,11 @@ impl State {
     /// Job records and resume cursors.
     pub fn runs(&self) -> Runs<'_> {
         Runs::new(self)
+    }
+
+    /// What the sync did, counted per quarter hour.
+    pub fn activity(&self) -> Activity<'_> {
+        Activity::new(self)
     }
 }
 
