@@ -57,8 +57,12 @@ final class DashboardTest extends PluginTestCase
     private function renderPage(): string
     {
         ob_start();
-        $this->settingsPage()->render();
-        return (string) ob_get_clean();
+        try {
+            $this->settingsPage()->render();
+        } finally {
+            $html = (string) ob_get_clean();
+        }
+        return $html;
     }
 
     /** @return array<string,array{count:int,href:string}> the attention list as shown */
