@@ -99,26 +99,10 @@ fn health_reports_each_job_with_its_outcome_duration_and_usual_interval() {
     let dir = TempDir::new("jobs-health");
     let mut engine = engine(&dir);
     let fresh = call(&mut engine, "jobHealth", json!({}));
-    let jobs: Vec<&str> = fresh["jobs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|j| j["job"].as_str().unwrap())
-        .collect();
-    assert_eq!(jobs, ["products", "stock", "orders"]);
+    assert_eq!(job_names(&fresh), ["products", "stock", "orders"]);
     assert_eq!(fresh["jobs"][1]["light"], "never");
     for _ in 0..4 {
-        let started = call(
-            &mut engine,
-            "startJob",
-            json!({"job": "stock", "lease_ms": 60_000}),
-        );
-        call(
-            &mut engine,
-            "finishJob",
-            json!({"job": "stock", "run_id": started["run_id"], "outcome": "failed",
-                   "summary": {"error": "timeout"}}),
-        );
+        run_job(&mut engine, "stock", "failed", json!({"error": "timeout"}));
         std::thread::sleep(std::time::Duration::from_millis(3));
     }
     let health = call(&mut engine, "jobHealth", json!({}));

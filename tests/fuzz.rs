@@ -309,6 +309,7 @@ fn templates(item: &str, store_order: &Value) -> Vec<(&'static str, Value)> {
                 "summary": {"writes": 3}, "cursor": null}),
         ),
         ("jobHealth", json!({})),
+        ("dashboard", json!({"days": 30, "utc_offset_minutes": 60})),
         ("triggerPanicForTest", json!({"message": "x"})),
         ("roundTripForTest", json!({"value": [1, "a", null]})),
     ]

@@ -265,6 +265,12 @@ final class Engine
         return $this->call('jobHealth', []);
     }
 
+    /** The dashboard: jobs' health, the last days' activity in the shop's time zone, what waits for a person. */
+    public function dashboard(int $days = 30, int $utc_offset_minutes = 0): array
+    {
+        return $this->call('dashboard', ['days' => $days, 'utc_offset_minutes' => $utc_offset_minutes]);
+    }
+
     /** Panics inside the core on purpose (only with the `test_hooks` setting on). */
     public function triggerPanicForTest(string $message): mixed
     {

@@ -275,6 +275,23 @@ final class Engine
      */
     public function jobHealth(): array {}
 
+    /**
+     * The dashboard in one call: the cron jobs' health (as jobHealth), what the sync did on each of
+     * the last `days` days (1 to 366), oldest first, today last, in the shop's time zone given as
+     * minutes east of UTC (-840 to 840), with zeros for quiet days, their sum, and what waits for
+     * a person. The daily figures are kept as long as the log (its age limit).
+     * @return array{now_ms:int,jobs:list<array{job:string,light:string,running:bool,
+     *               last_called_at_ms:?int,last_started_at_ms:?int,last_finished_at_ms:?int,
+     *               last_duration_ms:?int,outcome:?string,summary:mixed,has_cursor:bool,
+     *               usual_interval_ms:?int}>,
+     *               days:list<array{day:string,stock_writes:int,imported:int,linked:int,
+     *                               orders_pushed:int,orders_blocked:int,failures:int}>,
+     *               totals:array{stock_writes:int,imported:int,linked:int,orders_pushed:int,
+     *                            orders_blocked:int,failures:int},
+     *               attention:array{held_stock_runs:int,blocked_orders:int}}
+     */
+    public function dashboard(int $days = 30, int $utc_offset_minutes = 0): array {}
+
     /** Panics inside the core on purpose; needs the `test_hooks` setting. @throws InternalException */
     public function triggerPanicForTest(string $message): mixed {}
 

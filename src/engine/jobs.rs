@@ -131,8 +131,13 @@ impl Engine {
     /// For each job: its last call, run, outcome and duration, the POS's usual interval, and
     /// the light to show.
     pub(super) fn job_health(&self) -> Result<Value> {
-        let state = self.state()?;
         let now = now_ms();
+        Ok(json!({ "now_ms": now, "jobs": self.job_rows(now)? }))
+    }
+
+    /// The rows of [`Engine::job_health`] at `now` (also the dashboard's).
+    pub(super) fn job_rows(&self, now: i64) -> Result<Vec<Value>> {
+        let state = self.state()?;
         let mut jobs = Vec::with_capacity(JOBS.len());
         for job in JOBS {
             let record = state.runs().get(job)?;
@@ -170,6 +175,6 @@ impl Engine {
                 "usual_interval_ms": usual,
             }));
         }
-        Ok(json!({ "now_ms": now, "jobs": jobs }))
+        Ok(jobs)
     }
 }

@@ -10,6 +10,7 @@ mod catalog;
 mod clients;
 mod connection;
 mod context;
+mod dashboard;
 pub mod input;
 mod jobs;
 mod links;
@@ -97,6 +98,7 @@ const DISPATCH: &[(&str, Handler)] = &[
     ("startJob", |e, a| e.start_job(a)),
     ("finishJob", |e, a| e.finish_job(a)),
     ("jobHealth", |e, _| e.job_health()),
+    ("dashboard", |e, a| e.dashboard(a)),
     ("triggerPanicForTest", |e, a| e.trigger_panic_for_test(a)),
     ("roundTripForTest", |e, a| e.round_trip_for_test(a)),
 ];

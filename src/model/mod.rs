@@ -6,6 +6,7 @@
 //! ever takes part in a sum. [`keys`] normalises what is compared across systems (references,
 //! barcodes, names, emails, phones), once for matching, the catalog cache and customers alike.
 
+pub mod activity;
 mod catalog;
 mod decimal;
 mod ids;

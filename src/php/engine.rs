@@ -301,6 +301,16 @@ impl PhpEngine {
         self.call("jobHealth", json!({}))
     }
 
+    /// The dashboard: jobs' health, the last days' activity in the shop's time zone, what waits
+    /// for a person.
+    #[php(defaults(days = 30, utc_offset_minutes = 0))]
+    pub fn dashboard(&mut self, days: i64, utc_offset_minutes: i64) -> PhpResult<Zval> {
+        self.call(
+            "dashboard",
+            json!({ "days": days, "utc_offset_minutes": utc_offset_minutes }),
+        )
+    }
+
     /// Panics inside the core on purpose (only with the `test_hooks` setting on).
     pub fn trigger_panic_for_test(&mut self, message: &Zval) -> PhpResult<Zval> {
         self.call(

@@ -9,10 +9,12 @@
 //! WooCommerce products and variations share one id space (both are posts), so a plain `i64`
 //! names either.
 
+use super::activity::bump;
 use super::db::{parse_stored, Fail, Work};
 use super::logs::{insert as insert_log, LogLevel, NewLog};
 use super::State;
 use crate::error::{Error, ErrorKind, Result};
+use crate::model::activity::Counter;
 use crate::model::ItemId;
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -168,7 +170,7 @@ impl<'a> Links<'a> {
         check_wc_id(wc_id)?;
         let retention = self.state.log_retention;
         self.state.db.write("linking an item", |tx| {
-            insert_link(tx, retention, item, wc_id, method, now_ms)
+            insert_link(tx, retention, NewLink::made(item, wc_id, method), now_ms)
         })
     }
 
@@ -192,7 +194,7 @@ impl<'a> Links<'a> {
                     batch.unchanged += 1;
                     continue;
                 }
-                match insert_link(tx, retention, item, *wc_id, method, now_ms) {
+                match insert_link(tx, retention, NewLink::made(item, *wc_id, method), now_ms) {
                     Ok(link) => batch.linked.push(link),
                     Err(Fail::Core(e)) if e.kind() == ErrorKind::Conflict => {
                         batch.conflicts.push(LinkConflict {
@@ -247,7 +249,14 @@ impl<'a> Links<'a> {
                         format!("no undone link numbered {history_id}"),
                     )
                 })?;
-            insert_link(tx, retention, &row.item_id, row.wc_id, row.method, now_ms)
+            // A restored link counts as linked, whatever made it first.
+            let new = NewLink {
+                item: &row.item_id,
+                wc_id: row.wc_id,
+                method: row.method,
+                counted: Counter::Linked,
+            };
+            insert_link(tx, retention, new, now_ms)
         })
     }
 
@@ -317,14 +326,43 @@ fn mark_catalog_linked(conn: &Connection, item: &str, linked: bool) -> rusqlite:
         .execute(params![item, linked])
 }
 
+/// A link to make, and the activity counter it adds to.
+struct NewLink<'a> {
+    item: &'a ItemId,
+    wc_id: i64,
+    method: LinkMethod,
+    counted: Counter,
+}
+
+impl<'a> NewLink<'a> {
+    /// A link made now: an import's counts as imported, any other as linked.
+    fn made(item: &'a ItemId, wc_id: i64, method: LinkMethod) -> Self {
+        let counted = match method {
+            LinkMethod::Imported => Counter::Imported,
+            _ => Counter::Linked,
+        };
+        NewLink {
+            item,
+            wc_id,
+            method,
+            counted,
+        }
+    }
+}
+
+/// Makes a link (one already there is returned as it is, and not counted again).
 fn insert_link(
     conn: &Connection,
     retention: super::LogRetention,
-    item: &ItemId,
-    wc_id: i64,
-    method: LinkMethod,
+    new: NewLink<'_>,
     now_ms: i64,
 ) -> Work<Link> {
+    let NewLink {
+        item,
+        wc_id,
+        method,
+        counted,
+    } = new;
     if let Some(existing) = by_item(conn, item.as_str())? {
         if existing.wc_id == wc_id {
             return Ok(existing);
@@ -351,6 +389,7 @@ fn insert_link(
     )?
     .execute(params![item.as_str(), wc_id, method.as_str(), now_ms])?;
     mark_catalog_linked(conn, item.as_str(), true)?;
+    bump(conn, counted, now_ms, 1)?;
     insert_log(
         conn,
         retention,

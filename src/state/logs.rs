@@ -4,8 +4,9 @@
 //! The log is bounded: rows older than the retention age, and rows beyond the newest
 //! `max_rows`, are deleted. Pruning happens as rows are written, but only every
 //! [`PRUNE_EVERY`]th row and in batches of at most [`PRUNE_BATCH`] rows, so a write never pays
-//! for a long delete. Whether debug rows are written at all is the engine's decision; this
-//! module stores what it is given.
+//! for a long delete. The same passes prune the activity counters (`state::activity`) by the
+//! age limit. Whether debug rows are written at all is the engine's decision; this module
+//! stores what it is given.
 
 use super::db::{check_name, json_value, like_pattern, limit_offset, paged, where_sql, Work};
 use super::State;
@@ -239,9 +240,12 @@ pub(crate) fn insert(conn: &Connection, retention: LogRetention, log: &NewLog) -
     Ok(id)
 }
 
-/// Deletes at most [`PRUNE_BATCH`] rows beyond the retention; how many it deleted.
-fn prune_batch(conn: &Connection, retention: LogRetention, now_ms: i64) -> Work<usize> {
+/// Deletes at most [`PRUNE_BATCH`] rows beyond the retention, and as many activity buckets
+/// older than its age limit (`state::activity` is kept as long as the log); how many of each
+/// it deleted.
+fn prune_batch(conn: &Connection, retention: LogRetention, now_ms: i64) -> Work<(usize, usize)> {
     let oldest_kept_at = now_ms.saturating_sub(retention.max_age_ms);
+    let old_buckets = super::activity::prune_batch(conn, oldest_kept_at, PRUNE_BATCH)?;
     let too_old = conn
         .prepare_cached(
             "DELETE FROM logs WHERE id IN (
@@ -258,7 +262,7 @@ fn prune_batch(conn: &Connection, retention: LogRetention, now_ms: i64) -> Work<
                  ORDER BY id LIMIT ?2)",
         )?
         .execute(params![retention.max_rows, PRUNE_BATCH])?;
-    Ok(too_old + too_many)
+    Ok((too_old + too_many, old_buckets))
 }
 
 fn where_clause(query: &LogQuery) -> (String, Vec<Value>) {
@@ -367,18 +371,19 @@ impl<'a> Logs<'a> {
         })
     }
 
-    /// Applies the retention now, completely; how many rows went.
+    /// Applies the retention now, completely, to the log and the activity counters; how many
+    /// log rows went.
     pub fn prune(&self, now_ms: i64) -> Result<usize> {
         let retention = self.state.log_retention;
         let mut total = 0;
         loop {
             // One short transaction per batch, so other processes are never held up long.
-            let n = self
+            let (rows, buckets) = self
                 .state
                 .db
                 .write("pruning the log", |tx| prune_batch(tx, retention, now_ms))?;
-            total += n;
-            if n == 0 {
+            total += rows;
+            if rows == 0 && buckets == 0 {
                 return Ok(total);
             }
         }

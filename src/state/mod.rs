@@ -16,11 +16,13 @@
 //! - [`customers`]: WooCommerce buyers already known as Shopcaisse customers.
 //! - [`logs`]: the structured log the Logs tab shows, with bounded retention.
 //! - [`runs`]: per job, when it last ran, what it did, and where to resume.
+//! - [`activity`]: what the sync did, counted per quarter hour, for the dashboard.
 //!
 //! Times are epoch milliseconds passed in by the caller, never read from the clock here, so
 //! tests drive time by hand. Errors are [`ErrorKind::State`] for a file that cannot be used,
 //! [`ErrorKind::Busy`] when another process kept it locked past the timeout.
 
+pub mod activity;
 pub mod catalog;
 pub mod customers;
 mod db;
@@ -34,6 +36,7 @@ pub mod runs;
 mod schema;
 pub mod stock_ledger;
 
+pub use activity::Activity;
 pub use catalog::{Catalog, CatalogKind, CatalogPage, CatalogQuery, CatalogRow, CatalogStock};
 pub use customers::{CustomerKey, Customers};
 pub use inflight::{InflightLedger, InflightUpdate, StockAnchor};
@@ -205,6 +208,11 @@ impl State {
     /// Job records and resume cursors.
     pub fn runs(&self) -> Runs<'_> {
         Runs::new(self)
+    }
+
+    /// What the sync did, counted per quarter hour.
+    pub fn activity(&self) -> Activity<'_> {
+        Activity::new(self)
     }
 }
 

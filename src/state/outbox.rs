@@ -17,11 +17,13 @@
 //! mid-send leaves a `sending` row whose claim expires, and the next claim takes it over. That
 //! re-send is safe because the POS deduplicates on the external reference.
 
+use super::activity::bump;
 use super::db::{
     check_name, json_value, like_pattern, limit_offset, paged, parse_stored, where_sql, Fail, Work,
 };
 use super::State;
 use crate::error::{Error, ErrorKind, Result};
+use crate::model::activity::Counter;
 use crate::model::PosOrderId;
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -450,6 +452,7 @@ impl<'a> Outbox<'a> {
                  WHERE wc_order_id = ?1",
             )?
             .execute(params![wc_order_id, pos_order_id.as_str(), now_ms])?;
+            bump(tx, Counter::OrdersPushed, now_ms, 1)?;
             reread(tx, wc_order_id)
         })
     }
@@ -532,12 +535,16 @@ impl<'a> Outbox<'a> {
                  WHERE wc_order_id = ?1 AND state IN ('queued', 'failed')
                  RETURNING {COLUMNS}"
             ))?;
-            Ok(stmt
+            let blocked = stmt
                 .query_row(
                     params![wc_order_id, reason.kind, reason.message, now_ms],
                     OutboxRow::from_row,
                 )
-                .optional()?)
+                .optional()?;
+            if blocked.is_some() {
+                bump(tx, Counter::OrdersBlocked, now_ms, 1)?;
+            }
+            Ok(blocked)
         })
     }
 
@@ -595,6 +602,9 @@ impl<'a> Outbox<'a> {
                 next_attempt_at_ms,
                 now_ms
             ])?;
+            if state == "blocked" {
+                bump(tx, Counter::OrdersBlocked, now_ms, 1)?;
+            }
             reread(tx, wc_order_id)
         })
     }

@@ -7,9 +7,11 @@
 //! rows to show "last called 3 min ago: 12 stocks updated" and to warn when a job has not been
 //! called for much longer than expected.
 
+use super::activity::bump;
 use super::db::{check_name, json_value, parse_stored, Fail, Work};
 use super::State;
 use crate::error::{Error, ErrorKind, Result};
+use crate::model::activity::Counter;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
@@ -204,6 +206,9 @@ impl<'a> Runs<'a> {
                 summary.to_string(),
                 cursor
             ])?;
+            if outcome == RunOutcome::Failed {
+                bump(tx, Counter::Failures, now_ms, 1)?;
+            }
             reread(tx, job)
         })
     }

@@ -196,6 +196,19 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE outbox ADD COLUMN erase_requested INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 9: what the sync did, counted per quarter hour of UTC time, for the dashboard
+    // (`state::activity`). A row exists only for a quarter hour in which something happened.
+    r#"
+    CREATE TABLE activity (
+        bucket         INTEGER PRIMARY KEY,
+        stock_writes   INTEGER NOT NULL DEFAULT 0,
+        imported       INTEGER NOT NULL DEFAULT 0,
+        linked         INTEGER NOT NULL DEFAULT 0,
+        orders_pushed  INTEGER NOT NULL DEFAULT 0,
+        orders_blocked INTEGER NOT NULL DEFAULT 0,
+        failures       INTEGER NOT NULL DEFAULT 0
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this code writes: the number of migration steps.

@@ -7,9 +7,11 @@
 //! to zero, typically an empty or truncated API answer); its summary is kept for the admin to
 //! see and to apply or dismiss. Holding a new run of a job supersedes the job's older held runs.
 
+use super::activity::bump;
 use super::db::{check_name, json_value, Fail, Work};
 use super::State;
 use crate::error::{Error, ErrorKind, Result};
+use crate::model::activity::Counter;
 use crate::model::Quantity;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -112,7 +114,8 @@ impl<'a> StockLedger<'a> {
     }
 
     /// Records that each `(wc_id, quantity)` was written to WooCommerce at `now_ms`. Absolute
-    /// values: recording a batch again changes only the times. How many rows were written.
+    /// values: recording a batch again changes only the times. Each write counts in the
+    /// activity's `stock_writes`. How many rows were written.
     pub fn record_applied(&self, batch: &[(i64, Quantity)], now_ms: i64) -> Result<usize> {
         self.state.db.write("recording applied stock", |tx| {
             let mut upsert = tx.prepare_cached(
@@ -123,6 +126,7 @@ impl<'a> StockLedger<'a> {
             for (wc_id, quantity) in batch {
                 upsert.execute(params![wc_id, quantity.thousandths(), now_ms])?;
             }
+            bump(tx, Counter::StockWrites, now_ms, batch.len() as u64)?;
             Ok(batch.len())
         })
     }

@@ -15,11 +15,13 @@
 //! - [`stock`]: available quantities, packs, weighed items, and the guarded stock diff
 //!   ([`plan_stock`] → [`StockPlan`]).
 //! - [`health`]: how often the POS calls each cron URL, and whether it is late.
+//! - [`activity`]: the dashboard's chart, activity buckets summed into the shop's local days.
 //! - [`inflight`]: web orders the POS has not absorbed yet, and the units they hold back
 //!   ([`reserved_quantities`], [`release_of`], [`released_by_drop`]).
 //! - [`orders`]: status mapping, the order payload ([`build_push`] → [`PushPlan`]), what a
 //!   failed delivery brings, and customer matching.
 
+pub mod activity;
 pub mod catalog;
 pub mod guard;
 pub mod health;

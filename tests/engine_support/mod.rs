@@ -159,6 +159,27 @@ pub fn call_err(engine: &mut Engine, method: &str, args: Value) -> shopcaisse_sy
     }
 }
 
+/// Starts a run of `job` and finishes it with `outcome` and `summary`; the start's answer.
+pub fn run_job(engine: &mut Engine, job: &str, outcome: &str, summary: Value) -> Value {
+    let started = call(engine, "startJob", json!({"job": job, "lease_ms": 60_000}));
+    call(
+        engine,
+        "finishJob",
+        json!({"job": job, "run_id": started["run_id"], "outcome": outcome, "summary": summary}),
+    );
+    started
+}
+
+/// The jobs a `jobHealth` (or `dashboard`) answer lists, in order.
+pub fn job_names(answer: &Value) -> Vec<String> {
+    answer["jobs"]
+        .as_array()
+        .expect("a list of jobs")
+        .iter()
+        .map(|j| j["job"].as_str().expect("a job name").to_owned())
+        .collect()
+}
+
 /// Refreshes the catalog and links each `(item, wc_id)`.
 pub fn link_all(engine: &mut Engine, links: &[(&str, i64)]) {
     call(engine, "refreshCatalog", json!({}));

@@ -157,6 +157,7 @@ final class StubsTest extends EngineTestCase
         $answers['startJob'] = $started;
         $answers['finishJob'] = $engine->finishJob('stock', $started['run_id'], 'completed', ['writes' => 0]);
         $answers['jobHealth'] = $engine->jobHealth();
+        $answers['dashboard'] = $engine->dashboard(7, 120);
         $answers['roundTripForTest'] = $engine->roundTripForTest(['a' => 1]);
         $answers['personalData'] = $engine->personalData('paul@example.org');
         $answers['erasePersonalData'] = $engine->erasePersonalData('paul@example.org');
