@@ -84,7 +84,7 @@ final class DashboardBench extends PluginTestCase
         $db = null;
 
         $offset = DashboardTab::utcOffsetMinutes();
-        $figures = $engine->dashboard(['days' => DashboardTab::DAYS, 'utc_offset_minutes' => $offset]);
+        $figures = $engine->dashboard(DashboardTab::DAYS, $offset);
         $this->assertGreaterThan(29 * 96 * 1, (int) $figures['totals']['stock_writes'], 'the seeded year is read');
 
         $this->loginAs('administrator');
@@ -94,7 +94,7 @@ final class DashboardBench extends PluginTestCase
         for ($i = 0; $i <= self::RENDERS; $i++) {
             wp_cache_flush();
             $t = hrtime(true);
-            $engine->dashboard(['days' => DashboardTab::DAYS, 'utc_offset_minutes' => $offset]);
+            $engine->dashboard(DashboardTab::DAYS, $offset);
             $engineMs = (hrtime(true) - $t) / 1e6;
             $t = hrtime(true);
             ob_start();

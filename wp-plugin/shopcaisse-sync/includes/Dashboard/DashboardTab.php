@@ -37,7 +37,7 @@ final class DashboardTab implements Tab
     {
         try {
             $engine = $this->engines->engine();
-            $figures = $engine->dashboard(['days' => self::DAYS, 'utc_offset_minutes' => self::utcOffsetMinutes()]);
+            $figures = $engine->dashboard(self::DAYS, self::utcOffsetMinutes());
             $attention = Attention::gather($engine, (array) ($figures['attention'] ?? []));
         } catch (\ShopcaisseSync\Exception $e) {
             EngineErrorNotice::render($e);
