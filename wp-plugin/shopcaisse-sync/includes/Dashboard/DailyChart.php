@@ -128,10 +128,13 @@ final class DailyChart
         }
         // The first, middle and last days under the bars.
         foreach (array_unique([0, intdiv($count - 1, 2), $count - 1]) as $i) {
+            // The last label ends at the chart's right edge instead of running past it.
+            $anchor = $i === $count - 1 && $count > 1 ? 'end' : 'middle';
             $svg .= sprintf(
-                '<text x="%s" y="%d" class="scs-axis" text-anchor="middle">%s</text>',
-                self::number(self::LABEL_WIDTH + ($i + 0.5) * $slot),
+                '<text x="%s" y="%d" class="scs-axis" text-anchor="%s">%s</text>',
+                self::number($anchor === 'end' ? self::WIDTH : self::LABEL_WIDTH + ($i + 0.5) * $slot),
                 $y + 14,
+                $anchor,
                 esc_html($labels[$i])
             );
         }
