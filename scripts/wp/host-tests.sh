@@ -207,7 +207,7 @@ synced_host() { # a label, then the php-fpm options
   local label=$1; shift
   start_host "$@"
   local settings_page products stock
-  settings_page=$(admin_page 'options-general.php?page=shopcaisse-sync')
+  settings_page=$(admin_page 'options-general.php?page=shopcaisse-sync&tab=configuration')
   check "$label: the settings screen says the library is loaded $label" \
     grep -q "data-backend=\"$label\"" <<<"$settings_page"
   html=$settings_page

@@ -40,7 +40,7 @@ export const config = {
 };
 
 export const SETTINGS_URL = `${config.siteUrl}/wp-admin/options-general.php?page=shopcaisse-sync`;
-export const TABS = ['configuration', 'orders', 'pos-products', 'shop-products', 'variations', 'logs'];
+export const TABS = ['dashboard', 'configuration', 'orders', 'pos-products', 'shop-products', 'variations', 'logs'];
 
 // ---------------------------------------------------------------------------------------------
 // Assertions

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { AssertionError, config, LogWatch, SETTINGS_URL, watchConsole, wp } from './lib.mjs';
+import { DASHBOARD_TESTS } from './dashboard.mjs';
 import { HTTP_TESTS } from './http.mjs';
 import { ORDER_TESTS } from './orders.mjs';
 import { PRODUCT_TESTS } from './products.mjs';
@@ -14,7 +15,7 @@ import { TESTS as SETTINGS_TESTS } from './tests.mjs';
 
 // The settings screens first (they start from the defaults), then the product tabs, the orders,
 // and the orders over plain HTTP. A test marked `once` checks no screen text: it runs in the first language only.
-const TESTS = [...SETTINGS_TESTS, ...PRODUCT_TESTS, ...ORDER_TESTS, ...HTTP_TESTS];
+const TESTS = [...SETTINGS_TESTS, ...PRODUCT_TESTS, ...ORDER_TESTS, ...DASHBOARD_TESTS, ...HTTP_TESTS];
 
 const require = createRequire(path.join(config.nodeModules, 'noop.js'));
 const { chromium } = require('playwright-core');

@@ -11,6 +11,7 @@ const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 const SELECTS = ['#scs-company', '#scs-store', '#scs-pos', '#scs-price-list'];
 /** What each built tab shows; the others show their placeholder. */
 const TAB_CONTENT = {
+  dashboard: '#scs-dashboard',
   configuration: '#shopcaisse-sync-settings',
   orders: '#shopcaisse-sync-orders-settings',
   logs: '.scs-log-filters',

@@ -127,6 +127,16 @@ switch ($command) {
     case 'import':
         answer(\ShopcaisseSync\Plugin\Products\Importer::make()->import(engine(), json_decode($args[0] ?? '[]', true) ?: []));
 
+    case 'job':
+        answer(\ShopcaisseSync\Plugin\Plugin::instance()->jobs->run((string) ($args[0] ?? ''), 20.0, true));
+
+    case 'unlink':
+        answer(engine()->unlinkItem((string) ($args[0] ?? '')));
+
+    case 'set-stock':
+        [$id, $quantity] = $args + ['0', '0'];
+        answer(['stock' => wc_update_product_stock((int) $id, (int) $quantity, 'set')]);
+
     case 'product':
         $ids = [];
         foreach (json_decode($args[0] ?? '[]', true) ?: [] as $spec) {

@@ -71,6 +71,23 @@ abstract class PluginTestCase extends \WP_UnitTestCase
         return $sandbox;
     }
 
+    /**
+     * Runs the stock job while the POS answers no stock at all, so the mass-drop guard holds the
+     * run; the demo catalog is back afterwards.
+     */
+    protected function holdAStockRun(): void
+    {
+        $demo = json_decode((string) file_get_contents(dirname(__DIR__, 3) . '/fixtures/demo-catalog.json'), true);
+        $withoutStock = $demo;
+        unset($withoutStock['stocks']);
+        Sandbox::get()->control('POST', 'fixture', $withoutStock);
+        try {
+            $this->assertSame('held', $this->plugin()->jobs->run('stock', 20.0, true)['status']);
+        } finally {
+            Sandbox::get()->control('POST', 'fixture', $demo);
+        }
+    }
+
     protected function loginAs(string $role): int
     {
         $id = self::factory()->user->create(['role' => $role]);

@@ -12,7 +12,6 @@ namespace ShopcaisseSync\Tests\WordPress;
 use ShopcaisseSync\Plugin\Alerts\AlertMailer;
 use ShopcaisseSync\Plugin\Alerts\AlertRules;
 use ShopcaisseSync\Plugin\Settings\Options;
-use ShopcaisseSync\Tests\Sandbox;
 
 require_once __DIR__ . '/../support/OrderFixtures.php';
 
@@ -82,19 +81,11 @@ final class AlertsTest extends PluginTestCase
         $this->assertSame([], $mailer->check($later + 60_000), 'the same kind the same day: no second message');
 
         // A held stock run the same day: only it is sent.
-        $demo = json_decode((string) file_get_contents(dirname(__DIR__, 3) . '/fixtures/demo-catalog.json'), true);
         $plate = $this->product('Assiette plate', '24.90', self::PLATE);
         $plate->set_manage_stock(true);
         $plate->save();
         $this->plugin()->jobs->run('stock', 20.0, true);
-        $withoutStock = $demo;
-        unset($withoutStock['stocks']);
-        Sandbox::get()->control('POST', 'fixture', $withoutStock);
-        try {
-            $this->assertSame('held', $this->plugin()->jobs->run('stock', 20.0, true)['status']);
-        } finally {
-            Sandbox::get()->control('POST', 'fixture', $demo);
-        }
+        $this->holdAStockRun();
         reset_phpmailer_instance();
         $this->assertSame([AlertRules::HELD_STOCK], $mailer->check($later + 120_000));
         $this->assertCount(1, $this->sent());

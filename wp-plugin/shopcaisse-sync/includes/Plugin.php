@@ -106,6 +106,7 @@ final class Plugin
     private function tabs(): array
     {
         return [
+            'dashboard' => new Dashboard\DashboardTab($this->engines),
             'configuration' => new ConfigurationsTab($this->engines),
             'orders' => new OrdersTab(),
             'pos-products' => new Admin\PosProductsTab($this->engines),

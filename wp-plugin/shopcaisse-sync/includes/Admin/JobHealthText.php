@@ -17,6 +17,29 @@ final class JobHealthText
         ];
     }
 
+    /** A light's state in words, beside its colour. */
+    public static function light(string $light): string
+    {
+        return match ($light) {
+            'ok' => __('OK', 'shopcaisse-sync'),
+            'running' => __('Running', 'shopcaisse-sync'),
+            'late' => __('Late', 'shopcaisse-sync'),
+            'failing' => __('Failing', 'shopcaisse-sync'),
+            default => __('Never called', 'shopcaisse-sync'),
+        };
+    }
+
+    /** How often the POS usually calls the URL, as learnt from its recent calls. @param array<string,mixed>|null $job */
+    public static function usualInterval(?array $job): string
+    {
+        $usual = $job['usual_interval_ms'] ?? null;
+        if ($usual === null || (int) $usual <= 0) {
+            return __('Not learnt yet', 'shopcaisse-sync');
+        }
+        /* translators: %s: a duration, e.g. "15 mins" */
+        return sprintf(__('Every %s', 'shopcaisse-sync'), human_time_diff(0, max(1, intdiv((int) $usual, 1000))));
+    }
+
     /** @param array<string,mixed>|null $job one entry of the engine's jobHealth() */
     public static function describe(?array $job): string
     {

@@ -52,6 +52,7 @@ final class ShopProductsTab implements Tab
         }
         echo '<form method="get">';
         printf('<input type="hidden" name="page" value="%s" /><input type="hidden" name="tab" value="shop-products" />', esc_attr(SettingsPage::SLUG));
+        $table->views();
         $table->display();
         echo '</form></div>';
     }
@@ -62,7 +63,7 @@ final class ShopProductsTab implements Tab
         if ($held === []) {
             return;
         }
-        echo '<h2>', esc_html__('Stock runs held back', 'shopcaisse-sync'), '</h2>';
+        echo '<h2 id="scs-held-runs">', esc_html__('Stock runs held back', 'shopcaisse-sync'), '</h2>';
         foreach ($held as $run) {
             $summary = is_array($run['summary'] ?? null) ? $run['summary'] : [];
             echo '<div class="notice notice-warning inline scs-held"><p>', esc_html(self::holdReason($summary['reason'] ?? [])), '</p>';
@@ -93,7 +94,7 @@ final class ShopProductsTab implements Tab
      */
     private static function drift(array $drift, array $inFlight): void
     {
-        echo '<h2>', esc_html__('Stock drift', 'shopcaisse-sync'), '</h2>';
+        echo '<h2 id="scs-stock-drift">', esc_html__('Stock drift', 'shopcaisse-sync'), '</h2>';
         if ($drift === []) {
             echo '<p>', esc_html__('Every linked product shows the stock the POS allows.', 'shopcaisse-sync'), '</p>';
         } else {

@@ -18,6 +18,9 @@ if (!class_exists('WP_List_Table')) {
 final class ShopProductsTable extends \WP_List_Table
 {
     public const PER_PAGE = 30;
+    /** The filter showing only the products on sale that are not linked. */
+    public const FILTER = 'state';
+    public const UNLINKED = 'unlinked';
 
     private int $unlinkedOnSale = 0;
 
@@ -62,10 +65,32 @@ final class ShopProductsTable extends \WP_List_Table
             }
         }
         $this->unlinkedOnSale = count($first);
-        $all = array_merge($first, $rest);
+        $all = self::unlinkedOnly() ? $first : array_merge($first, $rest);
         $this->items = array_slice($all, ($this->get_pagenum() - 1) * self::PER_PAGE, self::PER_PAGE);
         $this->_column_headers = [$this->get_columns(), [], []];
         $this->set_pagination_args(['total_items' => count($all), 'per_page' => self::PER_PAGE]);
+    }
+
+    private static function unlinkedOnly(): bool
+    {
+        return isset($_GET[self::FILTER]) && sanitize_key(wp_unslash((string) $_GET[self::FILTER])) === self::UNLINKED;
+    }
+
+    /** @return array<string,string> All / On sale, not linked, as WordPress's list screens show their views */
+    protected function get_views(): array
+    {
+        $base = add_query_arg(['page' => SettingsPage::SLUG, 'tab' => 'shop-products'], admin_url('options-general.php'));
+        $only = self::unlinkedOnly();
+        return [
+            'all' => sprintf('<a href="%s"%s>%s</a>', esc_url($base), $only ? '' : ' class="current" aria-current="page"', esc_html__('All', 'shopcaisse-sync')),
+            self::UNLINKED => sprintf(
+                '<a href="%s"%s id="scs-filter-unlinked">%s <span class="count">(%d)</span></a>',
+                esc_url(add_query_arg(self::FILTER, self::UNLINKED, $base)),
+                $only ? ' class="current" aria-current="page"' : '',
+                esc_html__('On sale, not linked', 'shopcaisse-sync'),
+                $this->unlinkedOnSale
+            ),
+        ];
     }
 
     protected function column_name($item): string

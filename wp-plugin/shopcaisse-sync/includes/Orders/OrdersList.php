@@ -131,6 +131,15 @@ final class OrdersList
         return $vars;
     }
 
+    /** The orders list (whichever storage the shop uses) filtered on a POS state. */
+    public static function url(string $filter): string
+    {
+        $hpos = class_exists(\Automattic\WooCommerce\Utilities\OrderUtil::class)
+            && \Automattic\WooCommerce\Utilities\OrderUtil::custom_orders_table_usage_is_enabled();
+        $list = $hpos ? admin_url('admin.php?page=wc-orders') : admin_url('edit.php?post_type=shop_order');
+        return add_query_arg(self::FILTER, $filter, $list);
+    }
+
     /** The meta query of a filter value, or null for none. @return array<string,mixed>|null */
     public static function metaQuery(string $filter): ?array
     {

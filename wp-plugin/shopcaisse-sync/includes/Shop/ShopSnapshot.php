@@ -66,6 +66,30 @@ final class ShopSnapshot
         return array_column($rows, null, 'id');
     }
 
+    /**
+     * The ids of the products and variations on sale, with the rule of `on_sale` below (published,
+     * a variation's parent too, with a price), variable parents left out: they are on sale
+     * through their variations. One query of ids, for counts.
+     *
+     * @return int[]
+     */
+    public static function onSaleIds(): array
+    {
+        global $wpdb;
+        return array_map('intval', $wpdb->get_col(
+            "SELECT p.ID FROM {$wpdb->posts} p
+             LEFT JOIN {$wpdb->posts} pp ON pp.ID = p.post_parent AND p.post_type = 'product_variation'
+             WHERE p.post_type IN ('product', 'product_variation') AND p.post_status = 'publish'
+               AND (p.post_type = 'product' OR pp.post_status = 'publish')
+               AND EXISTS (SELECT 1 FROM {$wpdb->postmeta} pr WHERE pr.post_id = p.ID AND pr.meta_key = '_price' AND pr.meta_value <> '')
+               AND NOT EXISTS (
+                   SELECT 1 FROM {$wpdb->term_relationships} tr
+                   JOIN {$wpdb->term_taxonomy} tt ON tt.term_taxonomy_id = tr.term_taxonomy_id AND tt.taxonomy = 'product_type'
+                   JOIN {$wpdb->terms} t ON t.term_id = tt.term_id AND t.slug = 'variable'
+                   WHERE tr.object_id = p.ID)"
+        ));
+    }
+
     /** @return list<array<string,mixed>> */
     private static function page(int $after, int $limit, bool $withNames): array
     {
