@@ -8,9 +8,11 @@
 WP_ROOT=${WP_ROOT:-$PWD/target/wp}
 WP_DIR=$WP_ROOT/wordpress
 WP_TESTS_DIR=$WP_ROOT/tests-lib
-DB_DIR=$WP_ROOT/mariadb
-DB_SOCKET=$DB_DIR/mysqld.sock
 DB_PORT=${WP_DB_PORT:-33306}
+# One data dir per port: two runs in one checkout on different ports never share a server (the
+# second would find the first's pid file alive, use it, and stop it on exit).
+DB_DIR=$WP_ROOT/mariadb-$DB_PORT
+DB_SOCKET=$DB_DIR/mysqld.sock
 DB_USER=scs
 DB_PASSWORD=scs-test-password
 
