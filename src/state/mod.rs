@@ -9,6 +9,7 @@
 //!
 //! - [`leases`]: named locks with an expiry, so a job never runs twice at once.
 //! - [`catalog`]: the Shopcaisse catalog and stock cache, and the admin tab's search.
+//! - [`catalog_walk`]: a catalog refresh read in steps, staged until its last step.
 //! - [`links`]: Shopcaisse item ↔ WooCommerce product links, with their history.
 //! - [`stock_ledger`]: the stock last written to WooCommerce, and stock runs held back.
 //! - [`outbox`]: one row per WooCommerce order on its way to the POS.
@@ -22,6 +23,7 @@
 //! [`ErrorKind::Busy`] when another process kept it locked past the timeout.
 
 pub mod catalog;
+pub mod catalog_walk;
 pub mod customers;
 mod db;
 pub mod inflight;
@@ -35,6 +37,7 @@ mod schema;
 pub mod stock_ledger;
 
 pub use catalog::{Catalog, CatalogKind, CatalogPage, CatalogQuery, CatalogRow, CatalogStock};
+pub use catalog_walk::{CatalogWalk, StagedPage, StagedWalk, WalkPosition};
 pub use customers::{CustomerKey, Customers};
 pub use inflight::{InflightLedger, InflightUpdate, StockAnchor};
 pub use leases::{Lease, Leases};
@@ -165,6 +168,11 @@ impl State {
     /// The catalog and stock cache.
     pub fn catalog(&self) -> Catalog<'_> {
         Catalog::new(self)
+    }
+
+    /// A catalog refresh read in steps.
+    pub fn catalog_walk(&self) -> CatalogWalk<'_> {
+        CatalogWalk::new(self)
     }
 
     /// Item ↔ WooCommerce product links.
