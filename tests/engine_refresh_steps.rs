@@ -1,7 +1,8 @@
 //! A catalog refresh read in steps (`refreshCatalog` with `budget_ms`): several calls, the
 //! cache untouched until the last, which ends exactly as a refresh in one go; the guards still
 //! hold on the last call; a failed page is read again by the next call, never from the start;
-//! a walk of other settings starts again.
+//! a price listing that cannot be read is held as in one go; a walk of other settings starts
+//! again.
 
 #![cfg(feature = "sandbox")]
 
@@ -195,4 +196,38 @@ fn a_walk_started_with_other_settings_starts_again() {
     assert_eq!(whole["prices_from_list"], json!(0));
     assert_same_figures(answers.last().unwrap(), &whole);
     assert_eq!(cached_rows(&mut engine), rows);
+}
+
+#[test]
+fn a_price_listing_that_fails_midway_is_held_as_in_one_go_and_the_walk_goes_on() {
+    let env = generated(300);
+    let mut engine = env.engine_with(json!({"page_size": 50}));
+    call(&mut engine, "refreshCatalog", json!({}));
+    let before = cached_rows(&mut engine);
+    env.sandbox.set_faults(|f| {
+        f.pages = vec![PageFault {
+            path: "/prices".into(),
+            page: Some(1),
+            shape: PageShape::BareArray,
+        }]
+    });
+    let answers = refresh_in_steps(&mut engine, &before);
+    let last = answers.last().unwrap();
+    assert_eq!(last["prices_held"]["reason"], "unreadable_answer", "{last}");
+    assert!(
+        answers.iter().any(|a| a["walk"]["part"] == json!("stock")),
+        "the stock was read after the prices failed"
+    );
+    let (whole, _) = one_go(&env, json!({"page_size": 50}));
+    assert_eq!(
+        whole["prices_held"]["reason"], "unreadable_answer",
+        "{whole}"
+    );
+    for figure in SUMMARY_FIGURES.iter().filter(|f| **f != "prices_from_list") {
+        assert_eq!(last[figure], whole[figure], "{figure}");
+    }
+    // The prices the cache had are kept (the refresh in one go above started from none).
+    assert_eq!(last["prices_from_list"], json!(300), "{last}");
+    let price = |rows: &[Value]| rows.iter().map(|r| r["price"].clone()).collect::<Vec<_>>();
+    assert_eq!(price(&cached_rows(&mut engine)), price(&before));
 }
