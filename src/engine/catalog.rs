@@ -317,7 +317,8 @@ impl Engine {
     ) -> Result<WalkPosition> {
         match read {
             Ok(position) => Ok(position),
-            Err(error) if error.kind() == ErrorKind::State => Err(error),
+            // The state file failing is not the listing's fault: the call fails, the walk stays.
+            Err(error) if matches!(error.kind(), ErrorKind::State | ErrorKind::Busy) => Err(error),
             Err(error) => {
                 let then = WalkPosition::start_of(next_part);
                 self.state()?
