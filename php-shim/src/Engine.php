@@ -68,10 +68,10 @@ final class Engine
         return $this->call('testConnection', []);
     }
 
-    /** Reads the catalog, prices and stock from the API into the cache; a summary (force: replace the cache with an answer the guard held back). */
-    public function refreshCatalog(bool $force = false): array
+    /** Reads the catalog, prices and stock from the API into the cache; a summary (force: replace the cache with an answer the guard held back; budget_ms: read in steps, resuming on the next call). */
+    public function refreshCatalog(bool $force = false, ?int $budget_ms = null): array
     {
-        return $this->call('refreshCatalog', ['force' => $force]);
+        return $this->call('refreshCatalog', ['force' => $force, 'budget_ms' => $budget_ms]);
     }
 
     /** One page of the cached catalog: query text, linked, kind, parent, top_level_only, page, per_page. */

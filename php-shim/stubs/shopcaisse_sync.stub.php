@@ -54,9 +54,21 @@ final class Engine
      * Reads the catalog, prices and stock from the API into the cache; a summary. An answer that
      * skipped rows, came back empty or shrank past the mass-drop thresholds does not replace what
      * the cache holds (`items_held`, `prices_held`, `stock_held` say why, `problems` lists every
-     * row not read) unless `$force` is true.
+     * row not read) unless `$force` is true. Answers `complete: true`.
+     *
+     * With `$budget_ms`, the listings are read in steps: past the budget the call stops after a
+     * whole page and answers `complete: false` with `walk` (the listing being read, its next
+     * page, the pages and rows read so far); call again to resume (the core keeps the position).
+     * What is read waits beside the cache until the last call, which guards it as above and
+     * swaps it in. A walk started with other settings, or over an hour ago, starts again.
+     *
+     * @return array{complete:bool,run_id:string,took_ms:int,items?:int,with_declinations?:int,
+     *               declinations?:int,packs?:int,weighed?:int,unsupported?:int,prices_from_list?:int,
+     *               stock_rows?:?int,items_held?:?array,prices_held?:?array,stock_held?:?array,
+     *               unknown_items?:int,problems?:list<array>,problem_count?:int,pages_read?:int,
+     *               walk?:?array{part:string,next_page:?int,pages:int,rows:int,started_at_ms:int}}
      */
-    public function refreshCatalog(bool $force = false): array {}
+    public function refreshCatalog(bool $force = false, ?int $budget_ms = null): array {}
 
     /**
      * One page of the cached catalog: query text, linked, kind, parent, top_level_only, page, per_page.

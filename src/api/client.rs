@@ -8,7 +8,7 @@
 
 use super::config::ClientConfig;
 use super::listing::{Listing, Page};
-use super::paging::{self, ListingRequest};
+use super::paging::{self, Flow, ListingRequest, Resume};
 use super::requests::{ItemUpdate, NewItem, PushHow, PushOutcome};
 use super::transport::{Method, Reply, Transport};
 use super::wire::{self, paths, query, FromWire, Notes, PriceRow};
@@ -153,6 +153,43 @@ impl Client {
             Vec::new(),
             Paging::Concurrent,
             each,
+        )
+    }
+
+    /// Endpoints 5, 11 and 12 read in steps: one of the catalog's listings from page `from` (or
+    /// the first), `each` called with every page and where a walk resumes after it (`None` after
+    /// the last page) and free to stop after any page. Answers where to resume when `each`
+    /// stopped, `None` when the listing was read to its end. `seen` holds the keys (item ids) of
+    /// the rows read before `from`, so that repeats across steps are dropped as within one walk.
+    pub(crate) fn walk_catalog<T: CatalogListing>(
+        &self,
+        listing: &T::Of,
+        from: Option<Resume>,
+        seen: &mut HashSet<String>,
+        mut each: impl FnMut(Page<T>, Option<Resume>) -> Result<Flow>,
+    ) -> Result<Option<Resume>> {
+        let (op, path, query) = T::request(listing);
+        let request = ListingRequest {
+            op,
+            path,
+            query,
+            paginated: true,
+            concurrent: true,
+        };
+        paging::pages_from(
+            &self.transport,
+            &request,
+            from,
+            seen,
+            |page: Page<T::Wire>, next| {
+                let rows = page.items.into_iter().map(|row| T::from_row(row, listing));
+                let page = Page {
+                    number: page.number,
+                    items: rows.collect(),
+                    problems: page.problems,
+                };
+                each(page, next)
+            },
         )
     }
 
@@ -564,5 +601,62 @@ impl Client {
 
     fn sleep(&self, delay: Duration) {
         self.transport.block_on(self.transport.sleep(delay));
+    }
+}
+
+/// A listing [`Client::walk_catalog`] reads: the catalog's items, a price list's prices, a
+/// store's stock.
+pub(crate) trait CatalogListing: Sized {
+    /// What it lists the rows of: a company, a (company, price list), a store.
+    type Of;
+    type Wire: FromWire;
+    fn request(of: &Self::Of) -> (&'static str, String, Vec<(&'static str, String)>);
+    fn from_row(row: Self::Wire, of: &Self::Of) -> Self;
+    /// The item id the row is about (what repeats are recognised by).
+    fn key(&self) -> &str;
+}
+
+impl CatalogListing for Item {
+    type Of = CompanyId;
+    type Wire = Item;
+    fn request(company: &CompanyId) -> (&'static str, String, Vec<(&'static str, String)>) {
+        ("listing items", paths::items(company), Vec::new())
+    }
+    fn from_row(row: Item, _: &CompanyId) -> Item {
+        row
+    }
+    fn key(&self) -> &str {
+        self.id.as_str()
+    }
+}
+
+impl CatalogListing for Price {
+    type Of = (CompanyId, PriceListId);
+    type Wire = PriceRow;
+    fn request(
+        (company, list): &(CompanyId, PriceListId),
+    ) -> (&'static str, String, Vec<(&'static str, String)>) {
+        ("listing prices", paths::prices(company, list), Vec::new())
+    }
+    fn from_row(row: PriceRow, (_, list): &(CompanyId, PriceListId)) -> Price {
+        row.into_price(list)
+    }
+    fn key(&self) -> &str {
+        self.item.as_str()
+    }
+}
+
+impl CatalogListing for StockRow {
+    type Of = StoreId;
+    type Wire = StockRow;
+    fn request(store: &StoreId) -> (&'static str, String, Vec<(&'static str, String)>) {
+        let query = vec![(query::STOCK_TYPE, query::STOCK_TYPE_DEFAULT.to_owned())];
+        ("listing stock", paths::stocks(store), query)
+    }
+    fn from_row(row: StockRow, _: &StoreId) -> StockRow {
+        row
+    }
+    fn key(&self) -> &str {
+        self.item.as_str()
     }
 }

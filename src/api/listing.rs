@@ -4,12 +4,12 @@
 //! [`Problem`], so the merchant sees what Shopcaisse sent that the core could not use.
 
 use crate::error::{Error, ErrorKind, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::fmt;
 
 /// Why a row (or a page) was reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemKind {
     /// The row could not be read (wrong types, missing id, bad number) and was skipped; or a
@@ -43,7 +43,7 @@ impl ProblemKind {
 }
 
 /// One thing a listing could not take as it came.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     pub kind: ProblemKind,
     /// The 0-based page it came on (`None` for a listing that is not paginated).

@@ -21,7 +21,9 @@ mod runtime;
 mod transport;
 mod wire;
 
+pub(crate) use client::CatalogListing;
 pub use client::Client;
 pub use config::{defaults, ClientConfig, Sleeper, PRODUCTION_BASE_URL};
 pub use listing::{Known, Listing, Page, Problem, ProblemKind};
+pub use paging::{Flow, Resume};
 pub use requests::{ItemUpdate, NewItem, PushHow, PushOutcome};

@@ -11,11 +11,14 @@
 //! 2. [`read_page`] decodes a page: rows, problems, repeats of earlier rows removed.
 //! 3. [`pages`] strings them together: it stops at the last page, on the first page that
 //!    failed (pages after it are dropped, in flight or not), or on a paging anomaly.
+//!    [`pages_from`] does the same from a page where an earlier walk stopped, and lets its
+//!    caller stop after any page, with the [`Resume`] point to start from next time.
 
 use super::listing::{Page, Problem, ProblemKind};
 use super::transport::{Method, Pace, Reply, Transport};
 use super::wire::{self, query, FromWire, Notes};
 use crate::error::Result;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::future::Future;
 use std::pin::Pin;
@@ -38,6 +41,23 @@ pub(super) struct ListingRequest<'a> {
     pub concurrent: bool,
 }
 
+/// Where a walk stopped part-way resumes: the next page to read, at the page size the walk
+/// settled on (the server's, when it clamps).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resume {
+    pub page: u32,
+    pub size: u32,
+}
+
+/// What the consumer of a walk says after each page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Go on with the next page.
+    Next,
+    /// Stop after this page (pages in flight are dropped); the walk answers where to resume.
+    Stop,
+}
+
 type Fetch<'a> = Pin<Box<dyn Future<Output = Result<Reply>> + 'a>>;
 
 /// The pages of one listing being fetched, handed over in order.
@@ -55,7 +75,13 @@ pub(super) struct Walk<'a> {
 }
 
 impl<'a> Walk<'a> {
-    pub fn new(transport: &'a Transport, request: &'a ListingRequest<'a>) -> Walk<'a> {
+    /// A walk from page 0, or from where an earlier one stopped (its page size known, so it
+    /// fans out at once).
+    pub fn new(
+        transport: &'a Transport,
+        request: &'a ListingRequest<'a>,
+        from: Option<Resume>,
+    ) -> Walk<'a> {
         let ceiling = if request.concurrent && request.paginated {
             transport.config.concurrent_reads
         } else {
@@ -65,10 +91,10 @@ impl<'a> Walk<'a> {
             transport,
             request,
             pace: Rc::new(Pace::new(ceiling)),
-            size: transport.config.page_size,
-            fanned_out: false,
-            next_launch: 0,
-            next_deliver: 0,
+            size: from.map_or(transport.config.page_size, |r| r.size),
+            fanned_out: from.is_some_and(|r| r.page > 0),
+            next_launch: from.map_or(0, |r| r.page),
+            next_deliver: from.map_or(0, |r| r.page),
             in_flight: Vec::new(),
             ready: BTreeMap::new(),
         }
@@ -164,13 +190,30 @@ pub(super) fn pages<T: FromWire>(
     seen: &mut HashSet<String>,
     mut each: impl FnMut(Page<T>) -> Result<()>,
 ) -> Result<()> {
-    let mut walk = Walk::new(transport, request);
+    pages_from(transport, request, None, seen, |page, _| {
+        each(page).map(|()| Flow::Next)
+    })
+    .map(|_| ())
+}
+
+/// [`pages`] from page `from` (or 0), where `each` may stop the walk after a page: `each` gets
+/// the page and where a walk resumes after it (`None` when it ended the listing); the answer is
+/// where to resume when `each` stopped early, `None` when the listing was read to its end.
+/// `seen` must hold the keys of the pages read before `from`.
+pub(super) fn pages_from<T: FromWire>(
+    transport: &Transport,
+    request: &ListingRequest<'_>,
+    from: Option<Resume>,
+    seen: &mut HashSet<String>,
+    mut each: impl FnMut(Page<T>, Option<Resume>) -> Result<Flow>,
+) -> Result<Option<Resume>> {
+    let mut walk = Walk::new(transport, request, from);
     let mut empty_pages = 0u32;
     loop {
         let (number, reply) = walk.next()?;
         let read = read_page(transport, request, number, &reply, seen)?;
-        each(read.page)?;
         if !read.has_next {
+            each(read.page, None)?;
             if walk.slowdowns() > 0 {
                 tracing::debug!(
                     op = request.op,
@@ -178,14 +221,23 @@ pub(super) fn pages<T: FromWire>(
                     "listing slowed down by the server"
                 );
             }
-            return Ok(());
+            return Ok(None);
         }
         if let Some(detail) = paging_anomaly(number, read.rows, &mut empty_pages) {
             tracing::warn!(op = request.op, detail, "listing stopped");
-            return each(anomaly_page(number, detail));
+            each(read.page, None)?;
+            each(anomaly_page(number, detail), None)?;
+            return Ok(None);
         }
         if number == 0 {
             walk.fan_out(read.rows);
+        }
+        let next = Resume {
+            page: number + 1,
+            size: walk.size,
+        };
+        if each(read.page, Some(next))? == Flow::Stop {
+            return Ok(Some(next));
         }
     }
 }

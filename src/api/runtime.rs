@@ -3,9 +3,10 @@
 //!
 //! It is a `current_thread` runtime (see `docs/decisions.md`, "The client on reqwest and tokio"):
 //! no worker thread, the I/O is driven by the thread that waits for it, so a PHP process keeps
-//! its one thread (plus, for a moment, the thread a host-name lookup runs on). It is built on the
-//! first request, never at load: a PHP-FPM master that loads the library and forks its workers
-//! hands them no runtime. A process forked after using it (the pid changed) builds its own and
+//! its one thread (plus, for a moment, the thread a host-name lookup runs on, and during a
+//! catalog refresh in one go the thread that reads the stock while the catalog is written,
+//! which drives the runtime from there meanwhile). It is built on the first request, never at
+//! load: a PHP-FPM master that loads the library and forks its workers hands them no runtime. A process forked after using it (the pid changed) builds its own and
 //! never touches the parent's: the epoll instance and the sockets the parent registered in it are
 //! shared with the parent across `fork`, so the inherited runtime is neither used nor dropped
 //! (dropping would deregister the parent's sockets); it is left as it is, forgotten.

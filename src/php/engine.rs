@@ -82,10 +82,14 @@ impl PhpEngine {
     }
 
     /// Reads the catalog, prices and stock from the API into the cache; a summary (force: replace
-    /// the cache with an answer the guard held back).
+    /// the cache with an answer the guard held back; budget_ms: read in steps, resuming on the
+    /// next call).
     #[php(defaults(force = false))]
-    pub fn refresh_catalog(&mut self, force: bool) -> PhpResult<Zval> {
-        self.call("refreshCatalog", json!({ "force": force }))
+    pub fn refresh_catalog(&mut self, force: bool, budget_ms: Option<i64>) -> PhpResult<Zval> {
+        self.call(
+            "refreshCatalog",
+            json!({ "force": force, "budget_ms": budget_ms }),
+        )
     }
 
     /// One page of the cached catalog: query text, linked, kind, parent, top_level_only, page, per_page.

@@ -9,6 +9,7 @@
 //!
 //! - [`leases`]: named locks with an expiry, so a job never runs twice at once.
 //! - [`catalog`]: the Shopcaisse catalog and stock cache, and the admin tab's search.
+//! - [`catalog_walk`]: a catalog refresh read in steps, staged until its last step.
 //! - [`links`]: Shopcaisse item ↔ WooCommerce product links, with their history.
 //! - [`stock_ledger`]: the stock last written to WooCommerce, and stock runs held back.
 //! - [`outbox`]: one row per WooCommerce order on its way to the POS.
@@ -30,6 +31,7 @@
 
 pub mod activity;
 pub mod catalog;
+pub mod catalog_walk;
 pub mod customers;
 mod db;
 pub mod inflight;
@@ -44,6 +46,7 @@ pub mod stock_ledger;
 
 pub use activity::Activity;
 pub use catalog::{CatalogCache, CatalogKind, CatalogPage, CatalogQuery, CatalogRow, CatalogStock};
+pub use catalog_walk::{CatalogWalk, StagedPage, StagedWalk, WalkPosition};
 pub use customers::{CustomerKey, Customers};
 pub use inflight::{InflightLedger, InflightUpdate, StockAnchor};
 pub use leases::{Lease, Leases};
@@ -174,6 +177,11 @@ impl State {
     /// The catalog and stock cache.
     pub fn catalog(&self) -> CatalogCache<'_> {
         CatalogCache::new(self)
+    }
+
+    /// A catalog refresh read in steps.
+    pub fn catalog_walk(&self) -> CatalogWalk<'_> {
+        CatalogWalk::new(self)
     }
 
     /// Item ↔ WooCommerce product links.

@@ -209,6 +209,29 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         failures       INTEGER NOT NULL DEFAULT 0
     ) STRICT;
     "#,
+    // 10: a catalog refresh read in steps (`state::catalog_walk`): where it stands, and the
+    // pages it read so far, kept beside the cache until the last step swaps them in.
+    r#"
+    CREATE TABLE catalog_walk (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        settings   TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        part       TEXT NOT NULL,
+        next_page  INTEGER,
+        page_size  INTEGER,
+        failures   TEXT NOT NULL DEFAULT '{}'
+    ) STRICT;
+
+    CREATE TABLE catalog_walk_pages (
+        seq       INTEGER PRIMARY KEY,
+        part      TEXT NOT NULL,
+        keys      TEXT NOT NULL,
+        rows      TEXT NOT NULL,
+        problems  TEXT NOT NULL,
+        row_count INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX catalog_walk_pages_part ON catalog_walk_pages (part, seq);
+    "#,
 ];
 
 /// The schema version this code writes: the number of migration steps.

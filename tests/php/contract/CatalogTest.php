@@ -28,6 +28,32 @@ final class CatalogTest extends EngineTestCase
         $this->assertGreaterThan(0, $summary['stock_rows']);
     }
 
+    public function testARefreshWithABudgetIsReadInStepsAndEndsAsARefreshInOneGo(): void
+    {
+        $engine = $this->sandboxEngine(['page_size' => 5]);
+        $answers = [];
+        do {
+            $answers[] = $answer = $engine->refreshCatalog(false, 1);
+            if (!$answer['complete']) {
+                $this->assertSame(0, $engine->searchCatalog([])['total'], 'nothing is cached before the last step');
+            }
+        } while (!$answer['complete'] && count($answers) < 100);
+        $this->assertTrue($answer['complete']);
+        $this->assertGreaterThan(4, count($answers), 'pages of 5 of 17 items, their prices and stock');
+        $this->assertSame('items', $answers[0]['walk']['part']);
+        $this->assertSame(1, $answers[0]['walk']['next_page']);
+        $this->assertSame(17, $answer['items']);
+        $whole = $engine->refreshCatalog();
+        $this->assertSame($whole['stock_rows'], $answer['stock_rows']);
+        $this->assertSame($whole['prices_from_list'], $answer['prices_from_list']);
+        try {
+            $engine->refreshCatalog(false, -1);
+            $this->fail('a negative budget passed');
+        } catch (InvalidInputException $e) {
+            $this->assertStringContainsString('budget_ms', $e->getMessage());
+        }
+    }
+
     public function testAnEmptyOrTruncatedCatalogIsHeldUntilForcedAndABrokenPageReplacesNothing(): void
     {
         $engine = $this->sandboxEngine(['page_size' => 5]);

@@ -263,6 +263,36 @@ final class ImportTest extends PluginTestCase
         $this->assertSame(10, (int) wp_count_posts('product')->publish);
     }
 
+    public function test_the_products_url_reads_a_large_catalog_in_steps_within_a_small_budget(): void
+    {
+        $this->demo ??= json_decode((string) file_get_contents(dirname(__DIR__, 3) . '/fixtures/demo-catalog.json'), true);
+        $this->configureForSandbox()->control('POST', 'generate', ['items' => 400, 'seed' => 5]);
+        add_filter('shopcaisse_sync_engine_settings', static fn (array $settings): array => array_merge($settings, ['page_size' => 50]));
+        add_filter('shopcaisse_sync_auto_import', '__return_false');
+        $this->plugin()->engines->reset();
+        $engine = $this->plugin()->engines->engine();
+        $before = $engine->searchCatalog(['per_page' => 500]);
+        $calls = 0;
+        do {
+            // A budget spent at once: each call reads one page of a listing, then ends partial.
+            $run = $this->plugin()->jobs->run('products', 0.000001, true);
+            $calls++;
+            if ($run['status'] === 'partial') {
+                $this->assertTrue($run['resume'], wp_json_encode($run));
+                $this->assertGreaterThan(0, $run['summary']['refresh']['pages'], wp_json_encode($run));
+                $this->assertSame($before, $engine->searchCatalog(['per_page' => 500]), 'the cache keeps the previous catalog until the last step');
+            }
+        } while ($run['status'] === 'partial' && $calls < 100);
+        $this->assertSame('completed', $run['status'], wp_json_encode($run));
+        $this->assertGreaterThan(8, $calls, 'pages of 50 of a 400-item catalog, its prices and its stock');
+        $this->assertSame(400, $run['summary']['items']);
+        $stepped = $engine->searchCatalog(['per_page' => 500]);
+        $this->assertSame(400, $stepped['total']);
+        // What the steps stored is what one refresh in one go stores.
+        $this->assertSame(400, $engine->refreshCatalog()['items']);
+        $this->assertSame($stepped, $engine->searchCatalog(['per_page' => 500]));
+    }
+
     private function attachments(): int
     {
         return count(get_posts(['post_type' => 'attachment', 'post_status' => 'inherit', 'numberposts' => -1, 'fields' => 'ids']));

@@ -6,7 +6,10 @@
  * out of time leaves a cursor and the next call resumes the import where it stopped.
  *
  * A pass has three phases, each started by a call when the one before left no time: the
- * refresh, the matching of the whole shop, then the import page by page. In the import, the
+ * refresh, the matching of the whole shop, then the import page by page. The refresh itself is
+ * read in steps within the budget: until the core says it is complete, the call ends PARTIAL
+ * with the refresh cursor, and the next call resumes the core's walk where it stopped (the core
+ * keeps its position; what it read waits beside the cache until the last step). In the import, the
  * cursor counts the unlinked items already looked at and left (skipped or refused by the core's
  * plan): items imported leave the unlinked list, so the next page starts after the ones left
  * behind.
@@ -47,7 +50,12 @@ final class ProductsJob implements Job
         $phase = $cursor ?? self::REFRESH;
         if ($phase === self::REFRESH) {
             $started = microtime(true);
-            $refresh = $engine->refreshCatalog();
+            $budgetMs = max(1, (int) (($deadline - $started) * 1000));
+            $refresh = $engine->refreshCatalog(false, $budgetMs);
+            if (!($refresh['complete'] ?? true)) {
+                $summary['refresh'] = $refresh['walk'] ?? null;
+                return new JobResult(JobResult::PARTIAL, $summary, self::REFRESH);
+            }
             $summary['items'] = $refresh['items'] ?? 0;
             $summary['stock_rows'] = $refresh['stock_rows'] ?? 0;
             $summary['problems'] = count($refresh['problems'] ?? []);
