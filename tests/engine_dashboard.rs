@@ -124,9 +124,49 @@ fn what_the_sync_does_is_counted_on_the_day_it_happens() {
         assert_eq!(figures(&days[6]), expected);
         assert!(days[..6].iter().all(|d| figures(d) == [0; 6]), "{answer}");
     }
+    assert_eq!(answer["attention"]["held_stock_runs"], 1, "{answer}");
+    assert_eq!(answer["attention"]["blocked_orders"], 1, "{answer}");
+    // The declinations waiting for a variation, counted the way the declinations tab lists them:
+    // under each linked parent, those not linked.
+    let parents = call(
+        &mut engine,
+        "searchCatalog",
+        json!({"query": {"kind": "with_declinations", "linked": true, "per_page": 500}}),
+    );
+    let waiting: u64 = parents["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let under = json!({"query": {"parent": p["id"], "linked": false, "per_page": 1}});
+            call(&mut engine, "searchCatalog", under)["total"]
+                .as_u64()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(answer["attention"]["declinations_not_associated"], waiting);
+    // A parent linked with none of its declinations: every one of them waits.
+    let declined = call(
+        &mut engine,
+        "searchCatalog",
+        json!({"query": {"kind": "with_declinations", "linked": false, "per_page": 1}}),
+    );
+    let parent = declined["rows"][0]["id"].clone();
+    let under = json!({"query": {"parent": parent, "linked": false, "per_page": 1}});
+    let declinations = call(&mut engine, "searchCatalog", under)["total"]
+        .as_u64()
+        .unwrap();
+    assert!(declinations > 0, "{declined}");
+    call(
+        &mut engine,
+        "link",
+        json!({"item_id": parent, "wc_id": 900}),
+    );
+    let after = dashboard(&mut engine, 7, 0);
     assert_eq!(
-        answer["attention"],
-        json!({"held_stock_runs": 1, "blocked_orders": 1})
+        after["attention"]["declinations_not_associated"],
+        waiting + declinations,
+        "{after}"
     );
     assert_eq!(job_names(&answer), ["products", "stock", "orders"]);
     let health = call(&mut engine, "jobHealth", json!({}));

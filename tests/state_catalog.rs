@@ -177,6 +177,37 @@ fn declinations_are_listed_under_their_parent_or_left_out() {
 }
 
 #[test]
+fn declinations_wait_for_a_variation_only_under_a_linked_parent() {
+    let state = loaded();
+    let waiting = || {
+        state
+            .catalog()
+            .unlinked_declinations_of_linked_parents()
+            .unwrap()
+    };
+    // The parent is not linked: its declinations are not offered yet.
+    assert_eq!(waiting(), 0);
+    let links = state.links();
+    links
+        .link(&id("tshirt"), 20, LinkMethod::Imported, 0)
+        .unwrap();
+    assert_eq!(waiting(), 2);
+    links
+        .link(&id("tshirt-m"), 21, LinkMethod::Imported, 0)
+        .unwrap();
+    assert_eq!(waiting(), 1);
+    // Other links change nothing.
+    links
+        .link(&id("tea"), 11, LinkMethod::Reference, 0)
+        .unwrap();
+    assert_eq!(waiting(), 1);
+    links
+        .link(&id("tshirt-l"), 22, LinkMethod::Manual, 0)
+        .unwrap();
+    assert_eq!(waiting(), 0);
+}
+
+#[test]
 fn pages_are_sorted_by_name_and_the_total_counts_every_match() {
     let state = State::open_in_memory().unwrap();
     let items: Vec<_> = (0..25)

@@ -300,7 +300,8 @@ final class Engine
      *                               orders_pushed:int,orders_blocked:int,failures:int}>,
      *               totals:array{stock_writes:int,imported:int,linked:int,orders_pushed:int,
      *                            orders_blocked:int,failures:int},
-     *               attention:array{held_stock_runs:int,blocked_orders:int}}
+     *               attention:array{held_stock_runs:int,blocked_orders:int,
+     *                            declinations_not_associated:int}}
      */
     public function dashboard(int $days = 30, int $utc_offset_minutes = 0): array {}
 

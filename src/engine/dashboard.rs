@@ -42,6 +42,8 @@ impl Engine {
             "attention": {
                 "held_stock_runs": state.stock_ledger().pending_held()?.len(),
                 "blocked_orders": state.outbox().counts()?.blocked,
+                "declinations_not_associated":
+                    state.catalog().unlinked_declinations_of_linked_parents()?,
             },
         }))
     }

@@ -596,6 +596,25 @@ impl<'a> CatalogCache<'a> {
         })
     }
 
+    /// How many declinations wait for a variation: those of a linked parent that are not linked
+    /// themselves (what the declinations tab offers to associate). One query, however many
+    /// parents are linked.
+    pub fn unlinked_declinations_of_linked_parents(&self) -> Result<u64> {
+        self.state
+            .db
+            .read("counting declinations not associated", |conn| {
+                let n: i64 = conn.query_row(
+                    "SELECT COUNT(*) FROM catalog_items i
+                 JOIN links parent ON parent.item_id = i.parent_id
+                 LEFT JOIN links own ON own.item_id = i.id
+                 WHERE own.item_id IS NULL",
+                    [],
+                    |row| row.get(0),
+                )?;
+                Ok(n as u64)
+            })
+    }
+
     /// The price of every priced item (the chosen list's, else the default price), by item id.
     pub fn prices(&self) -> Result<Vec<(ItemId, Money)>> {
         self.state.db.read("reading the cached prices", |conn| {

@@ -34,7 +34,7 @@ final class DashboardTest extends EngineTestCase
         foreach (array_slice($answer['days'], 0, 4) as $quiet) {
             $this->assertSame(0, $quiet['linked'] + $quiet['stock_writes'], $quiet['day']);
         }
-        $this->assertSame(['held_stock_runs' => 0, 'blocked_orders' => 0], $answer['attention']);
+        $this->assertSame(['held_stock_runs' => 0, 'blocked_orders' => 0, 'declinations_not_associated' => 0], $answer['attention']);
         $this->assertSame(['products', 'stock', 'orders'], array_column($answer['jobs'], 'job'));
         // The defaults: 30 days in UTC.
         $this->assertCount(30, $engine->dashboard()['days']);

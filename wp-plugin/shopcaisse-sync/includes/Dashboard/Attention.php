@@ -21,10 +21,9 @@ use ShopcaisseSync\Plugin\Stock\DriftReport;
 final class Attention
 {
     public const DRIFT_THRESHOLD = 2;
-    private const PAGE = 500;
 
     /**
-     * @param array{held_stock_runs?:int,blocked_orders?:int} $core the engine's dashboard `attention`
+     * @param array{held_stock_runs?:int,blocked_orders?:int,declinations_not_associated?:int} $core the engine's dashboard `attention`
      * @return array<string,array{count:int,url:string}> kind => how many, where it is fixed (in display order)
      */
     public static function gather(\ShopcaisseSync\Engine $engine, array $core): array
@@ -33,7 +32,7 @@ final class Attention
             'held_stock_runs' => ['count' => (int) ($core['held_stock_runs'] ?? 0), 'url' => self::tab('shop-products') . '#scs-held-runs'],
             'blocked_orders' => ['count' => (int) ($core['blocked_orders'] ?? 0), 'url' => OrdersList::url('blocked')],
             'unlinked_on_sale' => ['count' => self::unlinkedOnSale($engine), 'url' => self::tab('shop-products', [ShopProductsTable::FILTER => ShopProductsTable::UNLINKED])],
-            'unassociated_declinations' => ['count' => self::unassociatedDeclinations($engine), 'url' => self::tab('variations')],
+            'unassociated_declinations' => ['count' => (int) ($core['declinations_not_associated'] ?? 0), 'url' => self::tab('variations')],
             'drift' => ['count' => self::drift($engine), 'url' => self::tab('shop-products') . '#scs-stock-drift'],
         ];
     }
@@ -72,21 +71,6 @@ final class Attention
             }
         }
         return $count;
-    }
-
-    /** Declinations of linked parents with no variation: the rows the Variation associations tab offers to associate. */
-    public static function unassociatedDeclinations(\ShopcaisseSync\Engine $engine): int
-    {
-        $count = 0;
-        for ($page = 1; ; $page++) {
-            $parents = $engine->searchCatalog(['kind' => 'with_declinations', 'linked' => true, 'page' => $page, 'per_page' => self::PAGE])['rows'];
-            foreach ($parents as $parent) {
-                $count += (int) $engine->searchCatalog(['parent' => $parent['id'], 'linked' => false, 'per_page' => 1])['total'];
-            }
-            if (count($parents) < self::PAGE) {
-                return $count;
-            }
-        }
     }
 
     /** Linked products whose shop stock is off by the threshold or more (or not managed at all). */
