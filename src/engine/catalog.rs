@@ -170,20 +170,23 @@ impl Engine {
         let walk = self.state()?.catalog_walk();
         let settings = self.walk_settings(&company);
         let now = now_ms();
-        let mut position = match walk.current()? {
-            Some(staged) if resumable(&staged, &settings, now).is_ok() => staged.position,
-            staged => {
-                if let Some(Err(why)) = staged.map(|s| resumable(&s, &settings, now)) {
-                    self.log(
-                        NewLog::new(
-                            now,
-                            LogLevel::Info,
-                            "catalog_refresh",
-                            format!("the catalog read so far was dropped ({why}); reading again"),
-                        )
-                        .run(run.to_owned()),
-                    );
-                }
+        let resumed = walk
+            .current()?
+            .map(|staged| resumable(&staged, &settings, now).map(|()| staged.position));
+        if let Some(Err(why)) = resumed {
+            self.log(
+                NewLog::new(
+                    now,
+                    LogLevel::Info,
+                    "catalog_refresh",
+                    format!("the catalog read so far was dropped ({why}); reading again"),
+                )
+                .run(run.to_owned()),
+            );
+        }
+        let mut position = match resumed {
+            Some(Ok(position)) => position,
+            _ => {
                 let start = WalkPosition::start_of(ITEMS);
                 walk.start(&settings, now, &start)?;
                 start
@@ -222,26 +225,16 @@ impl Engine {
             return self.refresh_incomplete(run, started, &step);
         }
         let failures = walk.current()?.map(|w| w.failures).unwrap_or_default();
-        let part = |name: &str| failures.get(name).cloned();
         let answers = Answers {
             items: self.staged_listing(ITEMS)?,
             prices: match &self.settings.price_list {
                 None => None,
-                Some(list) => Some((
-                    list.clone(),
-                    match part(PRICES) {
-                        Some(reason) => Err(reason),
-                        None => Ok(self.staged_listing(PRICES)?),
-                    },
-                )),
+                Some(list) => Some((list.clone(), self.staged_answer(&failures, PRICES)?)),
             },
         };
         let stocks = match &self.settings.store {
             None => None,
-            Some(_) => Some(match part(STOCK) {
-                Some(reason) => Err(reason),
-                None => Ok(self.staged_listing(STOCK)?),
-            }),
+            Some(_) => Some(self.staged_answer(&failures, STOCK)?),
         };
         let mut summary = self.apply_refresh(run, started, force, answers, || stocks)?;
         walk.clear()?;
@@ -340,6 +333,18 @@ impl Engine {
         Ok(Listing::new(rows, problems))
     }
 
+    /// A staged price or stock listing, or why it could not be read (`failures`, by part).
+    fn staged_answer<T: DeserializeOwned>(
+        &self,
+        failures: &serde_json::Map<String, Value>,
+        part: &str,
+    ) -> Result<PartAnswer<T>> {
+        match failures.get(part) {
+            Some(reason) => Ok(Err(reason.clone())),
+            None => self.staged_listing(part).map(Ok),
+        }
+    }
+
     /// The answer of a call that ran out of time before the walk's end.
     fn refresh_incomplete(&self, run: &str, started: Instant, step: &Step) -> Result<Value> {
         let staged = self.state()?.catalog_walk().current()?;
@@ -388,16 +393,14 @@ impl Engine {
             None => (Vec::new(), None),
             Some((list, answer)) => {
                 let previous = self.cached_prices(&list)?;
-                match answer {
-                    Err(reason) => (previous, Some(reason)),
-                    Ok(listing) => {
-                        let known = listing.into_known();
-                        problems.extend(known.problems.iter().cloned());
-                        guarded(&known, previous, force, guard, |p: &Price| {
-                            p.item.as_str().to_owned()
-                        })
-                    }
-                }
+                guarded_part(
+                    answer,
+                    previous,
+                    force,
+                    guard,
+                    &mut problems,
+                    |p: &Price| p.item.as_str().to_owned(),
+                )
             }
         };
 
@@ -422,16 +425,14 @@ impl Engine {
         let mut stock_rows = None;
         if let Some(answer) = stocks() {
             let previous = cache.all_stocks()?;
-            let (rows, held) = match answer {
-                Err(reason) => (previous, Some(reason)),
-                Ok(listing) => {
-                    let known = listing.into_known();
-                    problems.extend(known.problems.iter().cloned());
-                    guarded(&known, previous, force, guard, |r: &StockRow| {
-                        r.item.as_str().to_owned()
-                    })
-                }
-            };
+            let (rows, held) = guarded_part(
+                answer,
+                previous,
+                force,
+                guard,
+                &mut problems,
+                |r: &StockRow| r.item.as_str().to_owned(),
+            );
             match held {
                 None => stock_rows = Some(cache.replace_stocks(&rows)?),
                 Some(held) => stock_held = Some(held),
@@ -616,22 +617,28 @@ where
     rows
 }
 
-/// The rows that replace `previous` (see [`carry_over`]), unless the answer is suspicious (empty,
-/// or shrunk past the mass-drop thresholds) and the refresh is not forced: then `previous` stays,
-/// with the reason it was held.
-fn guarded<T: Clone>(
-    known: &Known<T>,
+/// A price or stock answer through the mass-drop guard: the rows to keep, and why the answer
+/// was held when it was (then, or when it could not be read, the previous rows stay). Its
+/// problems join the refresh's.
+fn guarded_part<T: Clone>(
+    answer: PartAnswer<T>,
     previous: Vec<T>,
     force: bool,
     guard: &StockSettings,
+    problems: &mut Vec<Problem>,
     id: impl Fn(&T) -> String,
 ) -> (Vec<T>, Option<Value>) {
+    let known = match answer {
+        Err(reason) => return (previous, Some(reason)),
+        Ok(listing) => listing.into_known(),
+    };
+    problems.extend(known.problems.iter().cloned());
     let hold = (!force)
-        .then(|| shrink_hold(previous.len(), answered(known), guard))
+        .then(|| shrink_hold(previous.len(), answered(&known), guard))
         .flatten();
     match hold {
         Some(hold) => (previous, Some(json!(hold))),
-        None => (carry_over(known, previous, id), None),
+        None => (carry_over(&known, previous, id), None),
     }
 }
 

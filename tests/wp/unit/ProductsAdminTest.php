@@ -16,7 +16,6 @@ use ShopcaisseSync\Plugin\Admin\ShopProductsTab;
 use ShopcaisseSync\Plugin\Admin\VariationsTab;
 use ShopcaisseSync\Plugin\Products\BulkImport;
 use ShopcaisseSync\Plugin\Products\Importer;
-use ShopcaisseSync\Tests\Sandbox;
 
 final class ProductsAdminTest extends PluginTestCase
 {
@@ -157,26 +156,18 @@ final class ProductsAdminTest extends PluginTestCase
     public function test_a_held_stock_run_is_shown_and_can_be_dismissed_or_applied(): void
     {
         Importer::make(false)->import($this->engine, [self::PLATE, self::MIEL]);
-        $demo = json_decode((string) file_get_contents(dirname(__DIR__, 3) . '/fixtures/demo-catalog.json'), true);
-        $withoutStock = $demo;
-        unset($withoutStock['stocks']);
-        Sandbox::get()->control('POST', 'fixture', $withoutStock);
-        try {
-            $this->assertSame('held', $this->plugin()->jobs->run('stock', 20.0, true)['status']);
-            $html = $this->render(new ShopProductsTab($this->plugin()->engines));
-            $this->assertStringContainsString('The POS answered no stock at all while 2 products are linked.', $html);
-            $held = $this->engine->heldStockRuns()['pending'][0]['id'];
-            $this->assertTrue($this->call('dismiss_held_stock', ['id' => $held])['success']);
-            $this->assertSame([], $this->engine->heldStockRuns()['pending']);
+        $this->holdAStockRun();
+        $html = $this->render(new ShopProductsTab($this->plugin()->engines));
+        $this->assertStringContainsString('The POS answered no stock at all while 2 products are linked.', $html);
+        $held = $this->engine->heldStockRuns()['pending'][0]['id'];
+        $this->assertTrue($this->call('dismiss_held_stock', ['id' => $held])['success']);
+        $this->assertSame([], $this->engine->heldStockRuns()['pending']);
 
-            $this->plugin()->jobs->run('stock', 20.0, true);
-            $held = $this->engine->heldStockRuns()['pending'][0]['id'];
-            $applied = $this->call('apply_held_stock', ['id' => $held]);
-            $this->assertTrue($applied['success'], wp_json_encode($applied));
-            $this->assertSame([], $this->engine->heldStockRuns()['pending']);
-        } finally {
-            Sandbox::get()->control('POST', 'fixture', $demo);
-        }
+        $this->holdAStockRun();
+        $held = $this->engine->heldStockRuns()['pending'][0]['id'];
+        $applied = $this->call('apply_held_stock', ['id' => $held]);
+        $this->assertTrue($applied['success'], wp_json_encode($applied));
+        $this->assertSame([], $this->engine->heldStockRuns()['pending']);
     }
 
     public function test_the_drift_report_lists_a_product_whose_stock_differs_and_exports_it(): void
